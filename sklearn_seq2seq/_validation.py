@@ -1,0 +1,297 @@
+"""Input checks for sequences of discrete tokens, shared by all estimators.
+
+A *sequence input* is a 1-D iterable (list, tuple, 1-D array, pandas Series) whose
+samples are either all strings (raw text, split into tokens by an analyzer) or all
+token sequences (lists, tuples or 1-D arrays of hashable tokens). Every error message
+names the parameter (``X`` or ``y``) and the position of the offending sample, so the
+same helpers serve for inputs and targets.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Literal
+
+import numpy as np
+
+SequenceKind = Literal["str", "tokens"]
+Analyzer = Literal["word", "char"] | Callable[[str], Iterable[Hashable]]
+
+
+def describe_missing(value: Any) -> str | None:
+    """Name a missing-value marker (``None``, NaN, ``pd.NA``, ``pd.NaT``), else None.
+
+    Parameters
+    ----------
+    value : object
+        Any sample or token.
+
+    Returns
+    -------
+    name : str or None
+        ``"None"``, ``"NaN"``, ``"pd.NA"`` or ``"pd.NaT"`` if `value` is missing,
+        otherwise None.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq._validation import describe_missing
+    >>> describe_missing(float("nan")), describe_missing("a")
+    ('NaN', None)
+    """
+    if value is None:
+        return "None"
+    if isinstance(value, float | np.floating) and math.isnan(value):
+        return "NaN"
+    # pd.NA / pd.NaT can only exist if pandas has been imported already.
+    pandas = sys.modules.get("pandas")
+    if pandas is not None:
+        if value is pandas.NA:
+            return "pd.NA"
+        if value is pandas.NaT:
+            return "pd.NaT"
+    return None
+
+
+def _check_tokens(
+    tokens: Iterable[Any], *, name: str, index: int, origin: str = ""
+) -> list[Hashable]:
+    """Copy one token sequence into a list, rejecting missing or unhashable tokens."""
+    checked: list[Hashable] = []
+    for position, token in enumerate(tokens):
+        missing = describe_missing(token)
+        if missing is not None:
+            raise ValueError(
+                f"{name} contains {missing} at index {index} (token {position}"
+                f"{origin}); tokens must not be missing values."
+            )
+        if not isinstance(token, Hashable):
+            raise TypeError(
+                f"{name}[{index}] contains an unhashable token of type "
+                f"{type(token).__name__} at position {position}{origin}; tokens "
+                "must be hashable (str, int, tuple, ...)."
+            )
+        if isinstance(token, np.generic):
+            token = token.item()  # np.str_ / np.int64 -> plain Python values
+        checked.append(token)
+    return checked
+
+
+def check_sequences(
+    X: Any, *, name: str = "X"
+) -> tuple[list[str] | list[list[Hashable]], SequenceKind]:
+    """Validate a 1-D collection of strings or of token sequences.
+
+    The input is never modified: a new list is returned.
+
+    Parameters
+    ----------
+    X : iterable of str, or iterable of sequences of hashable tokens
+        A list, tuple, 1-D array or pandas Series. Token sequences may be lists,
+        tuples or 1-D arrays; numpy scalar tokens become Python scalars.
+    name : str, default="X"
+        Parameter name used in error messages (``"X"`` or ``"y"``).
+
+    Returns
+    -------
+    sequences : list of str or list of list of hashable
+        A copy of the samples: strings (``str``) or token lists (``list``).
+    kind : {"str", "tokens"}
+        Which of the two the samples are.
+
+    Raises
+    ------
+    TypeError
+        If `X` is not iterable, or a sample is neither a string nor a list, tuple or
+        1-D array, or a token is unhashable.
+    ValueError
+        If `X` is a bare string, is not 1-D, is empty, contains a missing value
+        (None, NaN, pd.NA) as a sample or token, or mixes strings and token sequences.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq._validation import check_sequences
+    >>> check_sequences(["a b", "c"])
+    (['a b', 'c'], 'str')
+    >>> check_sequences([("a", "b"), [1, 2]])
+    ([['a', 'b'], [1, 2]], 'tokens')
+    >>> check_sequences(["a", None], name="y")
+    Traceback (most recent call last):
+    ...
+    ValueError: y contains None at index 1; ...
+    """
+    if isinstance(X, str | bytes):
+        kind_name = "string" if isinstance(X, str) else "bytes"
+        raise ValueError(
+            f"Iterable over raw text documents expected, {kind_name} object received."
+        )
+    ndim = getattr(X, "ndim", None)
+    if ndim is not None and ndim != 1:
+        shape = getattr(X, "shape", None)
+        raise ValueError(
+            f"{name} must be 1-D (one string or token sequence per sample); got "
+            f"{ndim}-D input of shape {shape}. Pass a single column (e.g. "
+            "df['text']) or a list of sequences."
+        )
+    if isinstance(X, set | frozenset | dict):
+        raise TypeError(
+            f"{name} must be an ordered collection of samples, got {type(X).__name__}."
+        )
+    try:
+        samples = list(X)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be an iterable of strings or of token sequences, got "
+            f"{type(X).__name__}."
+        ) from None
+    if not samples:
+        raise ValueError(
+            f"{name} is empty (0 samples); at least one sample is required."
+        )
+
+    kind: SequenceKind | None = None
+    first_index = 0
+    sequences: list[Any] = []
+    for index, sample in enumerate(samples):
+        missing = describe_missing(sample)
+        if missing is not None:
+            raise ValueError(
+                f"{name} contains {missing} at index {index}; every sample must be "
+                "a string or a sequence of tokens."
+            )
+        if isinstance(sample, str):
+            sample_kind: SequenceKind = "str"
+            value: Any = str(sample)  # np.str_ -> str
+        elif isinstance(sample, list | tuple) or (
+            isinstance(sample, np.ndarray) and sample.ndim == 1
+        ):
+            sample_kind = "tokens"
+            value = _check_tokens(sample, name=name, index=index)
+        else:
+            raise TypeError(
+                f"{name}[{index}] has type {type(sample).__name__}; expected a "
+                "string or a sequence of tokens (list, tuple or 1-D array)."
+            )
+        if kind is None:
+            kind, first_index = sample_kind, index
+        elif sample_kind != kind:
+            raise ValueError(
+                f"{name} mixes strings and token sequences: {name}[{first_index}] is "
+                f"a {type(samples[first_index]).__name__} but {name}[{index}] is a "
+                f"{type(sample).__name__}."
+            )
+        sequences.append(value)
+    assert kind is not None
+    return sequences, kind
+
+
+def tokenize(
+    sequences: list[str] | list[list[Hashable]],
+    kind: SequenceKind,
+    *,
+    analyzer: Analyzer = "word",
+    lowercase: bool = False,
+    name: str = "X",
+) -> list[list[Hashable]]:
+    """Split checked sequences into token lists.
+
+    Parameters
+    ----------
+    sequences : list of str or list of list of hashable
+        Output of :func:`check_sequences`.
+    kind : {"str", "tokens"}
+        Output of :func:`check_sequences`.
+    analyzer : {"word", "char"} or callable, default="word"
+        How strings are split: ``"word"`` is ``str.split()`` (runs of whitespace),
+        ``"char"`` is ``list(str)``, a callable maps a string to an iterable of
+        hashable tokens. Not applied to token sequences.
+    lowercase : bool, default=False
+        Lowercase strings before they are split; for token sequences, lowercase the
+        tokens that are strings.
+    name : str, default="X"
+        Parameter name used in error messages.
+
+    Returns
+    -------
+    tokens : list of list of hashable
+        One new token list per sample.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq._validation import tokenize
+    >>> tokenize(["Hi  there", ""], "str", lowercase=True)
+    [['hi', 'there'], []]
+    >>> tokenize(["ab"], "str", analyzer="char")
+    [['a', 'b']]
+    >>> tokenize([["A", 1]], "tokens", lowercase=True)
+    [['a', 1]]
+    """
+    if kind == "tokens":
+        if not lowercase:
+            return [list(tokens) for tokens in sequences]
+        return [
+            [tok.lower() if isinstance(tok, str) else tok for tok in tokens]
+            for tokens in sequences
+        ]
+    docs = [doc.lower() for doc in sequences] if lowercase else list(sequences)
+    if analyzer == "word":
+        return [doc.split() for doc in docs]
+    if analyzer == "char":
+        return [list(doc) for doc in docs]
+    if not callable(analyzer):
+        raise ValueError(
+            f"analyzer must be 'word', 'char' or a callable, got {analyzer!r}."
+        )
+    result = []
+    for index, doc in enumerate(docs):
+        tokens = analyzer(doc)
+        if isinstance(tokens, str | bytes) or not isinstance(tokens, Iterable):
+            raise TypeError(
+                f"analyzer must return an iterable of tokens (e.g. a list of str); "
+                f"it returned {type(tokens).__name__} for {name}[{index}]."
+            )
+        result.append(
+            _check_tokens(tokens, name=name, index=index, origin=", from analyzer")
+        )
+    return result
+
+
+def check_token_sequences(
+    X: Any,
+    *,
+    analyzer: Analyzer = "word",
+    lowercase: bool = False,
+    name: str = "X",
+) -> tuple[list[list[Hashable]], SequenceKind]:
+    """Validate `X` with :func:`check_sequences`, then :func:`tokenize` it.
+
+    Parameters
+    ----------
+    X : iterable of str, or iterable of sequences of hashable tokens
+        See :func:`check_sequences`.
+    analyzer : {"word", "char"} or callable, default="word"
+        See :func:`tokenize`.
+    lowercase : bool, default=False
+        See :func:`tokenize`.
+    name : str, default="X"
+        Parameter name used in error messages.
+
+    Returns
+    -------
+    tokens : list of list of hashable
+        One new token list per sample.
+    kind : {"str", "tokens"}
+        Whether the samples were strings or token sequences.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq._validation import check_token_sequences
+    >>> check_token_sequences(("a b", "c"))
+    ([['a', 'b'], ['c']], 'str')
+    """
+    sequences, kind = check_sequences(X, name=name)
+    tokens = tokenize(
+        sequences, kind, analyzer=analyzer, lowercase=lowercase, name=name
+    )
+    return tokens, kind

@@ -1,0 +1,448 @@
+"""Turn strings or token sequences into padded arrays of token ids, and back."""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from numbers import Integral
+from typing import Any, Literal
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_token_sequences, describe_missing
+
+__all__ = ["PAD_INDEX", "PAD_TOKEN", "UNK_INDEX", "UNK_TOKEN", "SequenceVectorizer"]
+
+PAD_INDEX = 0
+UNK_INDEX = 1
+PAD_TOKEN = "<pad>"
+UNK_TOKEN = "<unk>"
+
+
+def sort_tokens_by_frequency(counts: Mapping[Hashable, int]) -> list[Hashable]:
+    """Order tokens by descending count, ties by ascending token.
+
+    Tokens of one type are compared directly; mixed or unorderable tokens are
+    compared by ``(type name, repr)``, so the order never depends on the order in
+    which tokens were counted.
+
+    Parameters
+    ----------
+    counts : mapping of hashable to int
+        Token counts.
+
+    Returns
+    -------
+    tokens : list of hashable
+        The tokens of `counts`, most frequent first.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.preprocessing import sort_tokens_by_frequency
+    >>> sort_tokens_by_frequency({"b": 2, "c": 1, "a": 2})
+    ['a', 'b', 'c']
+    """
+    items = list(counts.items())
+    if len({type(token) for token, _ in items}) <= 1:
+        try:
+            return [token for token, _ in sorted(items, key=lambda kv: (-kv[1], kv[0]))]
+        except TypeError:
+            pass
+    items.sort(key=lambda kv: (-kv[1], type(kv[0]).__name__, repr(kv[0])))
+    return [token for token, _ in items]
+
+
+def pad_sequences(
+    sequences: Sequence[Sequence[int]],
+    max_length: int,
+    *,
+    padding: Literal["post", "pre"] = "post",
+    truncating: Literal["post", "pre"] = "post",
+    pad_index: int = PAD_INDEX,
+    dtype: Any = np.int64,
+) -> np.ndarray:
+    """Pad or truncate id sequences into a 2-D array.
+
+    Parameters
+    ----------
+    sequences : sequence of sequences of int
+        Token ids, one sequence per sample.
+    max_length : int
+        Number of columns of the result.
+    padding : {"post", "pre"}, default="post"
+        Pad at the end (``"post"``) or at the start (``"pre"``).
+    truncating : {"post", "pre"}, default="post"
+        Drop ids at the end (``"post"``) or at the start (``"pre"``) of sequences
+        longer than `max_length`.
+    pad_index : int, default=0
+        Padding id.
+    dtype : dtype, default=np.int64
+        Integer dtype of the result.
+
+    Returns
+    -------
+    ids : ndarray of shape (len(sequences), max_length)
+        The padded ids.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.preprocessing import pad_sequences
+    >>> pad_sequences([[5, 6, 7], [8]], 2, padding="pre", truncating="pre")
+    array([[6, 7],
+           [0, 8]])
+    """
+    out = np.full((len(sequences), max_length), pad_index, dtype=dtype)
+    for row, ids in enumerate(sequences):
+        if len(ids) > max_length:
+            ids = ids[:max_length] if truncating == "post" else ids[-max_length:]
+        if len(ids) == 0:
+            continue
+        if padding == "post":
+            out[row, : len(ids)] = ids
+        else:
+            out[row, max_length - len(ids) :] = ids
+    return out
+
+
+class SequenceVectorizer(TransformerMixin, BaseEstimator):
+    """Map strings or token sequences to a padded 2-D array of token ids.
+
+    Strings are split into tokens by `analyzer`; token sequences (lists, tuples or
+    1-D arrays of any hashable tokens) are used as they are. Id 0 is padding and
+    id 1 stands for every unknown token; the learned tokens get ids 2, 3, ... by
+    descending frequency in the training data, ties broken by sorted token order, so
+    the vocabulary does not depend on the order of the documents.
+
+    Parameters
+    ----------
+    analyzer : {"word", "char"} or callable, default="word"
+        How strings are split into tokens: ``"word"`` splits on runs of whitespace
+        (``str.split()``), ``"char"`` makes one token per character, a callable
+        maps a string to an iterable of hashable tokens. Token sequences are not
+        analyzed.
+    lowercase : bool, default=False
+        Lowercase strings before analysis; for token sequences, lowercase the
+        tokens that are strings.
+    max_tokens : int >= 2 or None, default=None
+        Vocabulary size cap, counting the two reserved ids 0 and 1: at most
+        ``max_tokens - 2`` tokens are learned, the most frequent ones. None means
+        no cap. Ignored when `vocabulary` is given.
+    min_frequency : int >= 1, default=1
+        Tokens that occur fewer times than this in the training data (counting
+        every occurrence) are not learned. Ignored when `vocabulary` is given.
+    max_length : int >= 1 or None, default=None
+        Number of id columns. None uses the length of the longest training
+        sequence (at least 1).
+    padding : {"post", "pre"}, default="post"
+        Put the padding id 0 after (``"post"``) or before (``"pre"``) the tokens.
+    truncating : {"post", "pre"}, default="post"
+        Drop tokens at the end (``"post"``) or at the start (``"pre"``) of
+        sequences longer than `max_length_`.
+    vocabulary : array-like of hashable or None, default=None
+        A fixed, ordered list of tokens that get ids 2, 3, ...; `fit` then learns
+        no tokens from the data (only `max_length_` when `max_length` is None).
+        Duplicates and the reserved strings ``"<pad>"`` and ``"<unk>"`` are
+        rejected.
+    dtype : integer dtype, default=np.int64
+        Dtype of the id array returned by `transform`.
+
+    Attributes
+    ----------
+    vocabulary_ : dict
+        Maps each learned token to its id (>= 2). The reserved ids are not in it:
+        any token missing from `vocabulary_` (including the strings ``"<pad>"``
+        and ``"<unk>"``) is transformed to id 1.
+    tokens_ : ndarray of shape (n_ids,), dtype=object
+        Inverse of `vocabulary_`: ``tokens_[i]`` is the token with id ``i``, with
+        ``tokens_[0] == "<pad>"`` and ``tokens_[1] == "<unk>"``. ``len(tokens_)``
+        is the vocabulary size (e.g. for an embedding layer).
+    max_length_ : int
+        Number of columns produced by `transform`.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.CountVectorizer : Bag-of-words counts.
+
+    Notes
+    -----
+    ``pad_index``, ``unk_index``, ``pad_token`` and ``unk_token`` are class
+    attributes (0, 1, ``"<pad>"``, ``"<unk>"``), also available as the module
+    constants ``PAD_INDEX``, ``UNK_INDEX``, ``PAD_TOKEN`` and ``UNK_TOKEN``.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.preprocessing import SequenceVectorizer
+    >>> docs = ["the cat sat", "the dog sat down"]
+    >>> vectorizer = SequenceVectorizer().fit(docs)
+    >>> vectorizer.vocabulary_
+    {'sat': 2, 'the': 3, 'cat': 4, 'dog': 5, 'down': 6}
+    >>> vectorizer.transform(["the bird sat", "down"])
+    array([[3, 1, 2, 0],
+           [6, 0, 0, 0]])
+    >>> vectorizer.inverse_transform([[3, 1, 2, 0]])
+    array([list(['the', '<unk>', 'sat'])], dtype=object)
+    """
+
+    pad_index = PAD_INDEX
+    unk_index = UNK_INDEX
+    pad_token = PAD_TOKEN
+    unk_token = UNK_TOKEN
+
+    _parameter_constraints: dict = {
+        "analyzer": [StrOptions({"word", "char"}), callable],
+        "lowercase": ["boolean"],
+        "max_tokens": [Interval(Integral, 2, None, closed="left"), None],
+        "min_frequency": [Interval(Integral, 1, None, closed="left")],
+        "max_length": [Interval(Integral, 1, None, closed="left"), None],
+        "padding": [StrOptions({"post", "pre"})],
+        "truncating": [StrOptions({"post", "pre"})],
+        "vocabulary": ["array-like", None],
+        "dtype": "no_validation",  # checked in fit
+    }
+
+    def __init__(
+        self,
+        *,
+        analyzer="word",
+        lowercase=False,
+        max_tokens=None,
+        min_frequency=1,
+        max_length=None,
+        padding="post",
+        truncating="post",
+        vocabulary=None,
+        dtype=np.int64,
+    ):
+        self.analyzer = analyzer
+        self.lowercase = lowercase
+        self.max_tokens = max_tokens
+        self.min_frequency = min_frequency
+        self.max_length = max_length
+        self.padding = padding
+        self.truncating = truncating
+        self.vocabulary = vocabulary
+        self.dtype = dtype
+
+    def _tokenize(self, X: Any) -> list[list[Hashable]]:
+        tokens, _ = check_token_sequences(
+            X, analyzer=self.analyzer, lowercase=self.lowercase, name="X"
+        )
+        return tokens
+
+    def _check_fixed_vocabulary(self) -> list[Hashable]:
+        vocabulary = self.vocabulary
+        if isinstance(vocabulary, str | bytes | Mapping | set | frozenset):
+            raise ValueError(
+                "vocabulary must be an ordered list of tokens, got "
+                f"{type(vocabulary).__name__}."
+            )
+        tokens: list[Hashable] = []
+        seen: set[Hashable] = set()
+        for position, token in enumerate(vocabulary):
+            missing = describe_missing(token)
+            if missing is not None:
+                raise ValueError(f"vocabulary contains {missing} at index {position}.")
+            if not isinstance(token, Hashable):
+                raise TypeError(
+                    f"vocabulary[{position}] is unhashable ({type(token).__name__})."
+                )
+            if isinstance(token, np.generic):
+                token = token.item()
+            if token in (self.pad_token, self.unk_token):
+                raise ValueError(
+                    f"vocabulary must not contain the reserved token {token!r}; "
+                    "ids 0 and 1 are always padding and unknown."
+                )
+            if token in seen:
+                raise ValueError(
+                    f"vocabulary contains the token {token!r} more than once."
+                )
+            seen.add(token)
+            tokens.append(token)
+        if self.lowercase and any(
+            isinstance(token, str) and token != token.lower() for token in tokens
+        ):
+            warnings.warn(
+                "vocabulary contains upper case characters but lowercase=True, so "
+                "those tokens can never be matched.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return tokens
+
+    def _learn_vocabulary(self, sequences: list[list[Hashable]]) -> list[Hashable]:
+        counts = Counter(token for tokens in sequences for token in tokens)
+        for reserved in (self.pad_token, self.unk_token):
+            counts.pop(reserved, None)
+        kept = {tok: n for tok, n in counts.items() if n >= self.min_frequency}
+        tokens = sort_tokens_by_frequency(kept)
+        if self.max_tokens is not None:
+            tokens = tokens[: self.max_tokens - 2]
+        return tokens
+
+    def _fit(self, sequences: list[list[Hashable]]) -> None:
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError as exc:
+            raise ValueError(
+                f"dtype must be an integer dtype, got {self.dtype!r}."
+            ) from exc
+        if dtype.kind not in "iu":
+            raise ValueError(f"dtype must be an integer dtype, got {dtype}.")
+
+        if self.vocabulary is not None:
+            tokens = self._check_fixed_vocabulary()
+        else:
+            tokens = self._learn_vocabulary(sequences)
+        n_ids = len(tokens) + 2
+        if n_ids - 1 > np.iinfo(dtype).max:
+            raise ValueError(
+                f"dtype {dtype} cannot hold {n_ids} token ids; use a wider dtype."
+            )
+
+        self.vocabulary_ = {token: i for i, token in enumerate(tokens, start=2)}
+        self.tokens_ = np.empty(n_ids, dtype=object)
+        # Assigned one by one: tuple tokens must not become array dimensions.
+        for i, token in enumerate([self.pad_token, self.unk_token, *tokens]):
+            self.tokens_[i] = token
+        if self.max_length is None:
+            self.max_length_ = max(1, max(len(tokens) for tokens in sequences))
+        else:
+            self.max_length_ = int(self.max_length)
+
+    def _transform(self, sequences: list[list[Hashable]]) -> np.ndarray:
+        vocabulary = self.vocabulary_
+        ids = [
+            [vocabulary.get(tok, self.unk_index) for tok in seq] for seq in sequences
+        ]
+        return pad_sequences(
+            ids,
+            self.max_length_,
+            padding=self.padding,
+            truncating=self.truncating,
+            pad_index=self.pad_index,
+            dtype=self.dtype,
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the vocabulary and the output length from `X`.
+
+        Parameters
+        ----------
+        X : iterable of str, or iterable of sequences of hashable tokens
+            Training documents: a list, tuple, 1-D array or pandas Series of
+            strings, or of token lists / tuples / 1-D arrays.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceVectorizer
+            The fitted vectorizer.
+        """
+        self._fit(self._tokenize(X))
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Learn the vocabulary from `X` and return its id array.
+
+        Parameters
+        ----------
+        X : iterable of str, or iterable of sequences of hashable tokens
+            Training documents, as in `fit`.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        ids : ndarray of shape (n_samples, max_length_)
+            Token ids, padded with 0.
+        """
+        sequences = self._tokenize(X)
+        self._fit(sequences)
+        return self._transform(sequences)
+
+    def transform(self, X):
+        """Map documents to a padded array of token ids.
+
+        Parameters
+        ----------
+        X : iterable of str, or iterable of sequences of hashable tokens
+            Documents, as in `fit`.
+
+        Returns
+        -------
+        ids : ndarray of shape (n_samples, max_length_)
+            Token ids of dtype `dtype`: 1 for unknown tokens, 0 for padding.
+            Longer sequences are truncated as `truncating` says.
+        """
+        check_is_fitted(self)
+        return self._transform(self._tokenize(X))
+
+    def inverse_transform(self, X):
+        """Map an id array back to token lists, dropping padding.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_positions)
+            Token ids; any number of columns. Padding (0) is dropped wherever it
+            is; id 1 becomes ``"<unk>"``.
+
+        Returns
+        -------
+        tokens : ndarray of shape (n_samples,), dtype=object
+            One Python list of tokens per row.
+        """
+        check_is_fitted(self)
+        X = check_array(X, dtype=None, ensure_min_features=0)
+        if X.dtype.kind == "f":
+            if not np.all(np.isfinite(X)) or not np.all(X == np.round(X)):
+                raise ValueError("X must contain integer token ids.")
+            X = X.astype(np.int64)
+        elif X.dtype.kind not in "iu":
+            raise ValueError(f"X must contain integer token ids, got dtype {X.dtype}.")
+        n_ids = len(self.tokens_)
+        bad = (X < 0) | (X >= n_ids)
+        if bad.any():
+            row, col = np.argwhere(bad)[0]
+            raise ValueError(
+                f"X contains the id {X[row, col]} at row {row}, column {col}, outside "
+                f"the vocabulary range [0, {n_ids - 1}]."
+            )
+        result = np.empty(X.shape[0], dtype=object)
+        for row, ids in enumerate(X):
+            result[row] = self.tokens_[ids[ids != self.pad_index]].tolist()
+        return result
+
+    def get_feature_names_out(self, input_features=None):
+        """Get output feature names: one per position.
+
+        Parameters
+        ----------
+        input_features : None
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``["sequencevectorizer0", "sequencevectorizer1", ...]``, one name per
+            column of `transform`.
+        """
+        check_is_fitted(self)
+        prefix = type(self).__name__.lower()
+        return np.asarray(
+            [f"{prefix}{i}" for i in range(self.max_length_)], dtype=object
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
