@@ -1,0 +1,60 @@
+"""Small tensor helpers shared by the network modules."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+#: Recurrent state: a tensor ``(num_layers, batch, hidden)`` or, for LSTMs, a pair.
+Hidden = Tensor | tuple[Tensor, Tensor]
+
+CELLS: dict[str, type[nn.RNNBase]] = {"gru": nn.GRU, "lstm": nn.LSTM, "rnn": nn.RNN}
+
+
+def make_rnn(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int,
+    dropout: float,
+    bidirectional: bool = False,
+) -> nn.RNNBase:
+    """Build a batch-first ``nn.GRU`` / ``nn.LSTM`` / ``nn.RNN``.
+
+    Dropout is applied between stacked layers only (PyTorch's rule), so a single-layer
+    RNN gets none instead of PyTorch's warning.
+    """
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
+    return CELLS[cell](
+        input_size,
+        hidden_size,
+        num_layers=num_layers,
+        batch_first=True,
+        dropout=dropout if num_layers > 1 else 0.0,
+        bidirectional=bidirectional,
+    )
+
+
+def map_hidden(hidden: Hidden, fn) -> Hidden:
+    """Apply ``fn`` to the hidden tensor, or to both tensors of an LSTM state."""
+    if isinstance(hidden, tuple):
+        return tuple(fn(h) for h in hidden)  # type: ignore[return-value]
+    return fn(hidden)
+
+
+def top_hidden(hidden: Hidden) -> Tensor:
+    """The top layer's hidden state ``(batch, hidden)`` (``h`` for an LSTM)."""
+    h = hidden[0] if isinstance(hidden, tuple) else hidden
+    return h[-1]
+
+
+def select_hidden(hidden: Hidden, index: Tensor) -> Hidden:
+    """Select (or repeat) batch entries of a state ``(layers, batch, hidden)``."""
+    return map_hidden(hidden, lambda h: h.index_select(1, index))
+
+
+def lengths_to_mask(lengths: Tensor, max_len: int) -> Tensor:
+    """Boolean mask ``(batch, max_len)``, True on real positions."""
+    positions = torch.arange(max_len, device=lengths.device)
+    return positions.unsqueeze(0) < lengths.unsqueeze(1)

@@ -1,0 +1,153 @@
+"""Attention mechanisms: additive (Bahdanau) and Luong's dot, general and concat scores.
+
+Every mechanism follows the same two-step protocol so that the keys are projected once
+per batch, not once per decoding step:
+
+1. ``proj_keys = attention.compute_proj_keys(keys)`` with ``keys`` of shape
+   ``(batch, src_len, key_size)``;
+2. ``context, weights = attention(query, proj_keys, values, mask)`` at every step, with
+   ``query`` ``(batch, query_size)``, ``values`` ``(batch, src_len, value_size)`` and
+   ``mask`` ``(batch, src_len)`` (True on real positions). ``context`` is
+   ``(batch, value_size)`` and ``weights`` ``(batch, src_len)``.
+
+Padding is masked out before the softmax, so its weight is exactly 0; a sequence with no
+real position at all (an empty source) gets all-zero weights and a zero context.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+
+class AttentionMechanism(nn.Module):
+    """Base class: turns scores into masked weights and a weighted context."""
+
+    def compute_proj_keys(self, keys: Tensor) -> Tensor:
+        """Project the keys once per batch: ``(batch, src_len, key_size)`` in."""
+        return keys
+
+    def score(self, query: Tensor, proj_keys: Tensor) -> Tensor:
+        """Unnormalised scores ``(batch, src_len)``."""
+        raise NotImplementedError
+
+    def forward(
+        self, query: Tensor, proj_keys: Tensor, values: Tensor, mask: Tensor
+    ) -> tuple[Tensor, Tensor]:
+        """Context ``(batch, value_size)`` and weights ``(batch, src_len)``."""
+        scores = self.score(query, proj_keys)  # batch x src_len
+        scores = scores.masked_fill(~mask, float("-inf"))
+        # An empty source would give a row of -inf (NaN after softmax): score it 0 and
+        # let the mask zero the weights instead.
+        scores = scores.masked_fill(~mask.any(dim=1, keepdim=True), 0.0)
+        weights = torch.softmax(scores, dim=1) * mask
+        context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)
+        return context, weights
+
+
+class BahdanauAttention(AttentionMechanism):
+    """Additive attention, ``e = vᵀ tanh(W s + U h)`` (Bahdanau et al., 2015).
+
+    Parameters
+    ----------
+    query_size, key_size : int
+        Sizes of the decoder state ``s`` and of the encoder states ``h``.
+    attention_size : int
+        Size of the hidden layer inside the score.
+    """
+
+    def __init__(self, query_size: int, key_size: int, attention_size: int) -> None:
+        super().__init__()
+        self.query_layer = nn.Linear(query_size, attention_size, bias=False)
+        self.key_layer = nn.Linear(key_size, attention_size, bias=False)
+        self.energy_layer = nn.Linear(attention_size, 1, bias=False)
+
+    def compute_proj_keys(self, keys: Tensor) -> Tensor:
+        return self.key_layer(keys)  # batch x src_len x attention_size
+
+    def score(self, query: Tensor, proj_keys: Tensor) -> Tensor:
+        energy = torch.tanh(self.query_layer(query).unsqueeze(1) + proj_keys)
+        return self.energy_layer(energy).squeeze(2)  # batch x src_len
+
+
+class LuongAttention(AttentionMechanism):
+    """Luong et al. (2015) scores: ``dot``, ``general`` and ``concat``.
+
+    - ``dot``: ``e = sᵀ h`` (query and key sizes must be equal);
+    - ``general``: ``e = sᵀ W h``;
+    - ``concat``: ``e = vᵀ tanh(W [s; h] + b)``.
+
+    Parameters
+    ----------
+    score : {"dot", "general", "concat"}
+        The score function.
+    query_size, key_size : int
+        Sizes of the decoder state ``s`` and of the encoder states ``h``.
+    attention_size : int
+        Size of the hidden layer of the ``concat`` score (unused otherwise).
+    """
+
+    def __init__(
+        self, score: str, query_size: int, key_size: int, attention_size: int
+    ) -> None:
+        super().__init__()
+        if score not in ("dot", "general", "concat"):
+            raise ValueError(
+                f"score must be 'dot', 'general' or 'concat', got {score!r}."
+            )
+        if score == "dot" and query_size != key_size:
+            raise ValueError(
+                "dot attention needs equal query and key sizes, got "
+                f"{query_size} and {key_size}."
+            )
+        self.score_name = score
+        if score == "general":
+            self.key_layer = nn.Linear(key_size, query_size, bias=False)
+        elif score == "concat":
+            # W [s; h] + b split as W_s s + (W_h h + b): the key half is precomputed.
+            self.key_layer = nn.Linear(key_size, attention_size, bias=True)
+            self.query_layer = nn.Linear(query_size, attention_size, bias=False)
+            self.energy_layer = nn.Linear(attention_size, 1, bias=False)
+
+    def compute_proj_keys(self, keys: Tensor) -> Tensor:
+        if self.score_name == "dot":
+            return keys
+        return self.key_layer(keys)
+
+    def score(self, query: Tensor, proj_keys: Tensor) -> Tensor:
+        if self.score_name == "concat":
+            energy = torch.tanh(self.query_layer(query).unsqueeze(1) + proj_keys)
+            return self.energy_layer(energy).squeeze(2)
+        # dot and general: batch x src_len x d @ batch x d x 1
+        return torch.bmm(proj_keys, query.unsqueeze(2)).squeeze(2)
+
+
+ATTENTION_SCORES = ("additive", "dot", "general", "concat")
+
+
+def build_attention(
+    score: str, query_size: int, key_size: int, attention_size: int | None = None
+) -> AttentionMechanism:
+    """Build the attention mechanism named by ``score``.
+
+    Parameters
+    ----------
+    score : {"additive", "dot", "general", "concat"}
+        ``"additive"`` is Bahdanau's score; the others are Luong's.
+    query_size, key_size : int
+        Sizes of the decoder state and of the encoder states.
+    attention_size : int, default=None
+        Hidden size of the additive and concat scores (``None`` = ``query_size``).
+
+    Returns
+    -------
+    AttentionMechanism
+    """
+    attention_size = attention_size or query_size
+    if score == "additive":
+        return BahdanauAttention(query_size, key_size, attention_size)
+    if score in ("dot", "general", "concat"):
+        return LuongAttention(score, query_size, key_size, attention_size)
+    raise ValueError(
+        f"attention must be one of {list(ATTENTION_SCORES)}, got {score!r}."
+    )

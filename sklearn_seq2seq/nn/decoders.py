@@ -1,0 +1,375 @@
+"""Recurrent decoders: the four modes of seed 002.
+
+- :class:`SimpleDecoder` — the encoder's context vector is the input at every step;
+- :class:`FeedbackDecoder` — the previous output (ground truth under teacher forcing) is
+  the input, starting from ``<bos>``; the context only initialises the state;
+- :class:`PeekDecoder` — previous output and context vector at every step;
+- :class:`AttentionDecoder` — previous output and an attention context over all encoder
+  states, recomputed at every step (Bahdanau et al.: the query is the previous top-layer
+  state, and the output is read from ``tanh(W [rnn_output; context])``).
+
+Each decoder emits either logits over a target vocabulary (``vocab_size``) or vectors of
+``n_features`` (a regression head, or the classifier's ``output_dim`` outputs).
+
+Shapes: ``trg_input`` is ``(batch, trg_len)`` ids starting with ``<bos>`` or
+``(batch, trg_len, n_features)`` floats starting with a zero vector; outputs are
+``(batch, trg_len, vocab_size | n_features)``; attention weights
+``(batch, trg_len, src_len)``.
+
+Where every decoder input is known before decoding (simple and peek modes, feedback
+under full teacher forcing), the RNN runs over the whole target in one call; otherwise
+it steps. Both paths share the same layers and give the same result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import torch
+from torch import Tensor, nn
+
+from ._utils import Hidden, make_rnn, map_hidden, select_hidden, top_hidden
+from .attention import build_attention
+
+
+@dataclass
+class DecoderState:
+    """What one decoding step needs, every tensor with a batch dimension.
+
+    Attributes
+    ----------
+    hidden : Tensor or tuple of Tensor
+        ``(num_layers, batch, hidden_dim)`` (a pair for an LSTM).
+    context : Tensor
+        ``(batch, hidden_dim)``: the encoder's top-layer final state.
+    encoder_output : Tensor
+        ``(batch, src_len, hidden_dim)``.
+    proj_keys : Tensor or None
+        ``(batch, src_len, attention_size)``: keys projected once per batch.
+    src_mask : Tensor
+        ``(batch, src_len)``, True on real source positions.
+    """
+
+    hidden: Hidden
+    context: Tensor
+    encoder_output: Tensor
+    proj_keys: Tensor | None
+    src_mask: Tensor
+
+    def index_select(self, index: Tensor) -> DecoderState:
+        """Select (or repeat, for beam search) batch entries ``index``."""
+        return DecoderState(
+            hidden=select_hidden(self.hidden, index),
+            context=self.context.index_select(0, index),
+            encoder_output=self.encoder_output.index_select(0, index),
+            proj_keys=None
+            if self.proj_keys is None
+            else self.proj_keys.index_select(0, index),
+            src_mask=self.src_mask.index_select(0, index),
+        )
+
+
+class RecurrentDecoder(nn.Module):
+    """Base class of the decoders: input layer, RNN stack, output head and the loop.
+
+    Parameters
+    ----------
+    hidden_dim : int
+        Size of the decoder states (equal to the encoder's).
+    vocab_size : int, default=None
+        Token output: logits over this many ids.
+    n_features : int, default=None
+        Continuous output: vectors of this size (exactly one of the two).
+    embedding_dim : int, default=None
+        Size of the embedded previous output (``None`` = ``hidden_dim``).
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+    num_layers : int, default=1
+    encoder_layers : int, default=None
+        Layers of the encoder whose final states initialise this decoder (``None`` =
+        ``num_layers``). Rule: the top layers are aligned — decoder layer ``i``
+        counted from the top starts from encoder layer ``i`` counted from the top;
+        decoder layers below the encoder's bottom start from the encoder's top layer
+        (the context).
+    dropout : float, default=0.0
+    attention : str, default="additive"
+        Attention score, used by :class:`AttentionDecoder` only.
+    pad_index, bos_index : int
+        Ids of padding and ``<bos>`` for token output.
+    """
+
+    #: The mode's name, as the estimators' ``decoder`` parameter spells it.
+    mode: str = ""
+    feeds_previous_output: bool = True
+    feeds_context: bool = False
+    uses_attention: bool = False
+
+    def __init__(
+        self,
+        hidden_dim: int,
+        *,
+        vocab_size: int | None = None,
+        n_features: int | None = None,
+        embedding_dim: int | None = None,
+        cell: str = "gru",
+        num_layers: int = 1,
+        encoder_layers: int | None = None,
+        dropout: float = 0.0,
+        attention: str = "additive",
+        pad_index: int = 0,
+        bos_index: int = 2,
+    ) -> None:
+        super().__init__()
+        if (vocab_size is None) == (n_features is None):
+            raise ValueError("Give exactly one of vocab_size and n_features.")
+        embedding_dim = embedding_dim or hidden_dim
+        self.is_token_output = vocab_size is not None
+        self.output_size = vocab_size if vocab_size is not None else n_features
+        self.hidden_dim = hidden_dim
+        self.num_layers = num_layers
+        self.pad_index = pad_index
+        self.bos_index = bos_index
+        encoder_layers = encoder_layers or num_layers
+        self.layer_map = [
+            encoder_layers - (num_layers - i)
+            if num_layers - i <= encoder_layers
+            # below the encoder's bottom: the encoder's top layer
+            else encoder_layers - 1
+            for i in range(num_layers)
+        ]
+        input_size = 0
+        if self.feeds_previous_output:
+            if vocab_size is not None:
+                self.input_layer: nn.Module = nn.Embedding(
+                    vocab_size, embedding_dim, padding_idx=pad_index
+                )
+            else:
+                self.input_layer = nn.Linear(n_features, embedding_dim)  # type: ignore[arg-type]
+            input_size += embedding_dim
+        if self.feeds_context or self.uses_attention:
+            input_size += hidden_dim
+        self.dropout = nn.Dropout(dropout)
+        self.rnn = make_rnn(cell, input_size, hidden_dim, num_layers, dropout)
+        if self.uses_attention:
+            self.attention = build_attention(attention, hidden_dim, hidden_dim)
+            self.attention_layer = nn.Linear(2 * hidden_dim, hidden_dim)
+        self.output_layer = nn.Linear(hidden_dim, self.output_size)  # type: ignore[arg-type]
+
+    # -- state ---------------------------------------------------------------------
+    def init_state(
+        self, encoder_output: Tensor, encoder_final: Hidden, src_mask: Tensor
+    ) -> DecoderState:
+        """Initial state from the encoder's outputs and final states.
+
+        ``encoder_output`` is ``(batch, src_len, hidden_dim)``, ``encoder_final``
+        ``(encoder_layers, batch, hidden_dim)``, ``src_mask`` ``(batch, src_len)``.
+        """
+        index = torch.tensor(self.layer_map, device=encoder_output.device)
+        hidden = map_hidden(
+            encoder_final, lambda h: h.index_select(0, index).contiguous()
+        )
+        proj_keys = (
+            self.attention.compute_proj_keys(encoder_output)
+            if self.uses_attention
+            else None
+        )
+        return DecoderState(
+            hidden=hidden,
+            context=top_hidden(encoder_final),
+            encoder_output=encoder_output,
+            proj_keys=proj_keys,
+            src_mask=src_mask,
+        )
+
+    def bos(self, batch_size: int, like: Tensor) -> Tensor:
+        """First decoder input: ``<bos>`` ids ``(batch,)`` or zeros ``(batch, F)``."""
+        if self.is_token_output:
+            return torch.full(
+                (batch_size,), self.bos_index, dtype=torch.long, device=like.device
+            )
+        return torch.zeros(
+            batch_size, self.output_size, dtype=like.dtype, device=like.device
+        )
+
+    # -- one step --------------------------------------------------------------------
+    def step(
+        self, prev_output: Tensor, state: DecoderState
+    ) -> tuple[Tensor, DecoderState, Tensor | None]:
+        """Decode one step.
+
+        Parameters
+        ----------
+        prev_output : Tensor
+            ``(batch,)`` previous ids or ``(batch, n_features)`` previous vectors.
+        state : DecoderState
+
+        Returns
+        -------
+        output : Tensor
+            ``(batch, vocab_size | n_features)`` logits or vectors.
+        state : DecoderState
+            With the new hidden state.
+        weights : Tensor or None
+            ``(batch, src_len)`` attention weights (attention mode only).
+        """
+        parts = []
+        if self.feeds_previous_output:
+            parts.append(self.dropout(self.input_layer(prev_output)))
+        if self.feeds_context:
+            parts.append(state.context)
+        weights = None
+        if self.uses_attention:
+            query = top_hidden(state.hidden)  # batch x hidden
+            context, weights = self.attention(
+                query, state.proj_keys, state.encoder_output, state.src_mask
+            )
+            parts.append(context)
+        rnn_input = torch.cat(parts, dim=1).unsqueeze(1)  # batch x 1 x input_size
+        rnn_output, hidden = self.rnn(rnn_input, state.hidden)
+        features = rnn_output.squeeze(1)  # batch x hidden
+        if self.uses_attention:
+            features = torch.tanh(
+                self.attention_layer(torch.cat([features, context], dim=1))
+            )
+        output = self.output_layer(self.dropout(features))
+        return output, replace(state, hidden=hidden), weights
+
+    def _next_input(self, output: Tensor) -> Tensor:
+        """The model's own previous output as the next input (argmax for tokens)."""
+        return output.argmax(dim=-1) if self.is_token_output else output
+
+    # -- whole sequences --------------------------------------------------------------
+    def can_run_in_one_call(self, teacher_forced: bool) -> bool:
+        """Whether every step's input is known before decoding."""
+        if self.uses_attention:
+            return False
+        return not self.feeds_previous_output or teacher_forced
+
+    def forward(
+        self,
+        state: DecoderState,
+        trg_input: Tensor | None = None,
+        n_steps: int | None = None,
+        teacher_forcing_ratio: float = 1.0,
+        generator: torch.Generator | None = None,
+    ) -> tuple[Tensor, Tensor | None]:
+        """Decode a whole sequence.
+
+        Parameters
+        ----------
+        state : DecoderState
+            From :meth:`init_state`.
+        trg_input : Tensor, default=None
+            The shifted target, ``(batch, trg_len)`` starting with ``<bos>`` or
+            ``(batch, trg_len, n_features)`` starting with zeros. ``None`` decodes
+            freely (own outputs fed back) for ``n_steps`` steps.
+        n_steps : int, default=None
+            Number of steps when ``trg_input`` is None.
+        teacher_forcing_ratio : float, default=1.0
+            Probability of feeding the ground truth instead of the model's own previous
+            output, drawn per step and per sequence.
+        generator : torch.Generator, default=None
+            Random source of the teacher-forcing draws (on the module's device).
+
+        Returns
+        -------
+        outputs : Tensor
+            ``(batch, trg_len, vocab_size | n_features)``.
+        weights : Tensor or None
+            ``(batch, trg_len, src_len)`` attention weights (attention mode only).
+        """
+        batch_size = state.context.shape[0]
+        if trg_input is not None:
+            n_steps = trg_input.shape[1]
+        if n_steps is None:
+            raise ValueError("Give trg_input or n_steps.")
+        teacher_forced = trg_input is not None and teacher_forcing_ratio >= 1.0
+        if self.can_run_in_one_call(teacher_forced):
+            return self._forward_one_call(state, trg_input, n_steps), None
+
+        use_truth = None
+        if trg_input is not None and teacher_forcing_ratio < 1.0:
+            draws = torch.rand(
+                batch_size,
+                n_steps,
+                generator=generator,
+                device=generator.device if generator is not None else trg_input.device,
+            ).to(trg_input.device)
+            use_truth = draws < teacher_forcing_ratio  # batch x trg_len
+        prev = (
+            trg_input[:, 0]
+            if trg_input is not None
+            else self.bos(batch_size, state.context)
+        )
+        outputs, all_weights = [], []
+        for t in range(n_steps):
+            output, state, weights = self.step(prev, state)
+            outputs.append(output)
+            if weights is not None:
+                all_weights.append(weights)
+            if t + 1 < n_steps:
+                prev = self._next_input(output)
+                if trg_input is not None:
+                    truth = trg_input[:, t + 1]
+                    if use_truth is None:
+                        prev = truth
+                    else:
+                        keep = use_truth[:, t + 1]
+                        if not self.is_token_output:
+                            keep = keep.unsqueeze(1)
+                        prev = torch.where(keep, truth, prev)
+        weights_out = torch.stack(all_weights, dim=1) if all_weights else None
+        return torch.stack(outputs, dim=1), weights_out
+
+    def _forward_one_call(
+        self, state: DecoderState, trg_input: Tensor | None, n_steps: int
+    ) -> Tensor:
+        parts = []
+        if self.feeds_previous_output:
+            assert trg_input is not None
+            parts.append(self.dropout(self.input_layer(trg_input)))
+        if self.feeds_context:
+            parts.append(state.context.unsqueeze(1).expand(-1, n_steps, -1))
+        rnn_output, _ = self.rnn(torch.cat(parts, dim=2), state.hidden)
+        return self.output_layer(self.dropout(rnn_output))
+
+
+class SimpleDecoder(RecurrentDecoder):
+    """The context vector is the decoder's input at every step."""
+
+    mode = "simple"
+    feeds_previous_output = False
+    feeds_context = True
+
+
+class FeedbackDecoder(RecurrentDecoder):
+    """The previous output is the input; the context only initialises the state."""
+
+    mode = "feedback"
+
+
+class PeekDecoder(RecurrentDecoder):
+    """Previous output and context vector together at every step."""
+
+    mode = "peek"
+    feeds_context = True
+
+
+class AttentionDecoder(RecurrentDecoder):
+    """Previous output and an attention context recomputed at every step."""
+
+    mode = "attention"
+    uses_attention = True
+
+
+DECODERS: dict[str, type[RecurrentDecoder]] = {
+    cls.mode: cls
+    for cls in (SimpleDecoder, FeedbackDecoder, PeekDecoder, AttentionDecoder)
+}
+
+
+def build_decoder(mode: str, hidden_dim: int, **kwargs) -> RecurrentDecoder:
+    """Build the decoder named by ``mode`` (``"simple"``, ``"feedback"``, ``"peek"``,
+    ``"attention"``); ``kwargs`` go to :class:`RecurrentDecoder`."""
+    if mode not in DECODERS:
+        raise ValueError(f"decoder must be one of {list(DECODERS)}, got {mode!r}.")
+    return DECODERS[mode](hidden_dim, **kwargs)

@@ -1,0 +1,236 @@
+"""Encoder–decoder models and the functions that build them.
+
+- :class:`EncoderDecoder` maps a source sequence to a target sequence (token logits or
+  vectors), ``forward(src, src_lengths, trg_input=None, n_steps=None)``;
+- :class:`SequenceClassifierModule` decodes a fixed number of ``output_dim``-sized
+  steps, flattens them and classifies them (seed 000: seq2seq, Flatten, Dense
+  softmax).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from ._utils import Hidden, lengths_to_mask
+from .decoders import DecoderState, RecurrentDecoder, build_decoder
+from .encoders import RecurrentEncoder
+
+
+class EncoderDecoder(nn.Module):
+    """An encoder and a decoder.
+
+    Parameters
+    ----------
+    encoder : RecurrentEncoder
+    decoder : RecurrentDecoder
+    teacher_forcing_ratio : float, default=1.0
+        Used in training mode only; in evaluation mode a given ``trg_input`` is always
+        fed (full teacher forcing).
+
+    Attributes
+    ----------
+    generator : torch.Generator or None
+        Random source of the teacher-forcing draws; set it for reproducible training.
+    """
+
+    def __init__(
+        self,
+        encoder: RecurrentEncoder,
+        decoder: RecurrentDecoder,
+        *,
+        teacher_forcing_ratio: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+        self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.generator: torch.Generator | None = None
+
+    def encode(self, src: Tensor, src_lengths: Tensor) -> DecoderState:
+        """Run the encoder and return the decoder's initial state.
+
+        ``src`` is ``(batch, src_len)`` ids or ``(batch, src_len, n_features)``
+        floats; ``src_lengths`` is ``(batch,)``.
+        """
+        encoder_output, encoder_final = self.encoder(src, src_lengths)
+        src_mask = lengths_to_mask(src_lengths, src.shape[1])
+        return self.decoder.init_state(encoder_output, encoder_final, src_mask)
+
+    def forward(
+        self,
+        src: Tensor,
+        src_lengths: Tensor,
+        trg_input: Tensor | None = None,
+        n_steps: int | None = None,
+    ) -> tuple[Tensor, Tensor | None]:
+        """Encode ``src`` and decode (teacher-forced on ``trg_input`` when given).
+
+        Returns
+        -------
+        outputs : Tensor
+            ``(batch, trg_len, vocab_size | n_features)``.
+        attention : Tensor or None
+            ``(batch, trg_len, src_len)`` for the attention decoder.
+        """
+        state = self.encode(src, src_lengths)
+        ratio = self.teacher_forcing_ratio if self.training else 1.0
+        return self.decoder(
+            state,
+            trg_input=trg_input,
+            n_steps=n_steps,
+            teacher_forcing_ratio=ratio,
+            generator=self.generator,
+        )
+
+
+class SequenceClassifierModule(nn.Module):
+    """Encoder, a free-running decoder of ``output_length`` steps, Flatten, Linear.
+
+    Parameters
+    ----------
+    encoder : RecurrentEncoder
+    decoder : RecurrentDecoder
+        With continuous output of ``output_dim`` features.
+    output_length : int
+        Number of decoder steps.
+    n_classes : int
+    """
+
+    def __init__(
+        self,
+        encoder: RecurrentEncoder,
+        decoder: RecurrentDecoder,
+        *,
+        output_length: int,
+        n_classes: int,
+    ) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+        self.output_length = output_length
+        self.head = nn.Linear(output_length * decoder.output_size, n_classes)  # type: ignore[operator]
+
+    def forward(self, src: Tensor, src_lengths: Tensor) -> tuple[Tensor, Tensor | None]:
+        """Logits ``(batch, n_classes)`` and attention ``(batch, output_length,
+        src_len)`` (None without attention)."""
+        encoder_output, encoder_final = self.encoder(src, src_lengths)
+        src_mask = lengths_to_mask(src_lengths, src.shape[1])
+        state = self.decoder.init_state(encoder_output, encoder_final, src_mask)
+        outputs, weights = self.decoder(state, n_steps=self.output_length)
+        return self.head(outputs.flatten(1)), weights
+
+
+def _split_depth(depth: int | tuple[int, int]) -> tuple[int, int]:
+    if isinstance(depth, int):
+        return depth, depth
+    encoder_layers, decoder_layers = depth
+    return int(encoder_layers), int(decoder_layers)
+
+
+def build_encoder_decoder(
+    *,
+    src_vocab_size: int | None = None,
+    src_features: int | None = None,
+    trg_vocab_size: int | None = None,
+    trg_features: int | None = None,
+    hidden_dim: int = 64,
+    embedding_dim: int | None = None,
+    cell: str = "gru",
+    depth: int | tuple[int, int] = 1,
+    decoder: str = "attention",
+    attention: str = "additive",
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    teacher_forcing_ratio: float = 1.0,
+    pad_index: int = 0,
+    bos_index: int = 2,
+) -> EncoderDecoder:
+    """Build an :class:`EncoderDecoder`.
+
+    Give one of ``src_vocab_size`` (token source) and ``src_features`` (vector source),
+    and one of ``trg_vocab_size`` (token target) and ``trg_features`` (vector target).
+    ``depth`` is an int or ``(encoder_layers, decoder_layers)``.
+    """
+    encoder_layers, decoder_layers = _split_depth(depth)
+    enc = RecurrentEncoder(
+        hidden_dim,
+        vocab_size=src_vocab_size,
+        n_features=src_features,
+        embedding_dim=embedding_dim,
+        cell=cell,
+        num_layers=encoder_layers,
+        bidirectional=bidirectional,
+        dropout=dropout,
+        pad_index=pad_index,
+    )
+    dec = build_decoder(
+        decoder,
+        hidden_dim,
+        vocab_size=trg_vocab_size,
+        n_features=trg_features,
+        embedding_dim=embedding_dim,
+        cell=cell,
+        num_layers=decoder_layers,
+        encoder_layers=encoder_layers,
+        dropout=dropout,
+        attention=attention,
+        pad_index=pad_index,
+        bos_index=bos_index,
+    )
+    return EncoderDecoder(enc, dec, teacher_forcing_ratio=teacher_forcing_ratio)
+
+
+def build_sequence_classifier(
+    *,
+    n_classes: int,
+    output_length: int,
+    output_dim: int,
+    src_vocab_size: int | None = None,
+    src_features: int | None = None,
+    hidden_dim: int = 64,
+    embedding_dim: int | None = None,
+    cell: str = "gru",
+    depth: int | tuple[int, int] = 1,
+    decoder: str = "attention",
+    attention: str = "additive",
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    pad_index: int = 0,
+) -> SequenceClassifierModule:
+    """Build a :class:`SequenceClassifierModule` (seed 000's seq2seq classifier)."""
+    encoder_layers, decoder_layers = _split_depth(depth)
+    enc = RecurrentEncoder(
+        hidden_dim,
+        vocab_size=src_vocab_size,
+        n_features=src_features,
+        embedding_dim=embedding_dim,
+        cell=cell,
+        num_layers=encoder_layers,
+        bidirectional=bidirectional,
+        dropout=dropout,
+        pad_index=pad_index,
+    )
+    dec = build_decoder(
+        decoder,
+        hidden_dim,
+        n_features=output_dim,
+        embedding_dim=embedding_dim,
+        cell=cell,
+        num_layers=decoder_layers,
+        encoder_layers=encoder_layers,
+        dropout=dropout,
+        attention=attention,
+    )
+    return SequenceClassifierModule(
+        enc, dec, output_length=output_length, n_classes=n_classes
+    )
+
+
+__all__ = [
+    "EncoderDecoder",
+    "SequenceClassifierModule",
+    "build_encoder_decoder",
+    "build_sequence_classifier",
+    "Hidden",
+]
