@@ -4,6 +4,18 @@ Encoder-decoder RNNs (simple, feedback, peek and attention decoders, configurabl
 trained through skorch on PyTorch, on CUDA when it is there.
 """
 
+from ._classifier import Seq2SeqClassifier
+from ._transformer import Seq2SeqTransformer
+from .metrics import bleu_score, bleu_scorer
+from .preprocessing import SequenceVectorizer
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "Seq2SeqClassifier",
+    "Seq2SeqTransformer",
+    "SequenceVectorizer",
+    "__version__",
+    "bleu_score",
+    "bleu_scorer",
+]

@@ -1,0 +1,304 @@
+"""What both estimators share: parameters, their checks, input handling and training.
+
+The estimators own a skorch :class:`~sklearn_seq2seq._net.Seq2SeqNet` built in ``fit``
+(``net_``); they do not subclass skorch, so ``get_params`` shows exactly the
+parameters below.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterator
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_feature_names
+from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.dataset import ValidSplit
+
+from ._inputs import Encoded, SequenceCodec
+from ._net import Seq2SeqNet, TrimPadding
+
+OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+
+def resolve_device(device: str) -> str:
+    """``"auto"`` → ``"cuda"`` when available, else ``"cpu"``; others unchanged."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+class DeviceOption(StrOptions):
+    """Constraint: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``."""
+
+    def __init__(self) -> None:
+        super().__init__({"auto", "cpu", "cuda"})
+
+    def is_satisfied_by(self, value: Any) -> bool:
+        if super().is_satisfied_by(value):
+            return True
+        if not isinstance(value, str):
+            return False
+        prefix, _, index = value.partition(":")
+        return prefix == "cuda" and index.isdigit()
+
+    def __str__(self) -> str:
+        return "a str among {'auto', 'cpu', 'cuda', 'cuda:N'}"
+
+
+def _depth_ok(depth: Any) -> bool:
+    if isinstance(depth, Integral) and not isinstance(depth, bool):
+        return depth >= 1
+    return (
+        isinstance(depth, tuple | list)
+        and len(depth) == 2
+        and all(
+            isinstance(d, Integral) and not isinstance(d, bool) and d >= 1
+            for d in depth
+        )
+    )
+
+
+class BaseSeq2Seq(BaseEstimator):
+    """Shared parameters and machinery of the two estimators (not public)."""
+
+    _parameter_constraints: dict = {
+        "cell": [StrOptions({"gru", "lstm", "rnn"})],
+        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "depth": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "decoder": [StrOptions({"simple", "feedback", "peek", "attention"})],
+        "attention": [StrOptions({"additive", "dot", "general", "concat"})],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
+        "analyzer": [StrOptions({"word", "char"})],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(OPTIMIZERS)), type],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "callbacks": [list, None],
+        "device": [DeviceOption()],
+        "random_state": ["random_state"],
+        "verbose": [Interval(Integral, 0, 2, closed="both")],
+    }
+
+    # -- checks ---------------------------------------------------------------------
+    def _check_params_across(self) -> None:
+        """Checks that involve more than one parameter (top of ``fit``)."""
+        if not _depth_ok(self.depth):
+            raise ValueError(
+                "depth must be an int >= 1 or a pair (encoder_layers, decoder_layers) "
+                f"of ints >= 1, got {self.depth!r}."
+            )
+        if self.callbacks is not None:
+            for callback in self.callbacks:
+                target = callback[1] if isinstance(callback, tuple) else callback
+                if not hasattr(target, "initialize"):
+                    raise TypeError(
+                        "callbacks must be skorch callbacks (or (name, callback) "
+                        f"pairs), got {callback!r}."
+                    )
+        if self.optimizer not in OPTIMIZERS and not (
+            isinstance(self.optimizer, type)
+            and issubclass(self.optimizer, torch.optim.Optimizer)
+        ):
+            raise TypeError(
+                "optimizer must be one of "
+                f"{sorted(OPTIMIZERS)} or a torch.optim.Optimizer subclass, got "
+                f"{self.optimizer!r}."
+            )
+        device = resolve_device(self.device)
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(
+                f"device={self.device!r} but CUDA is not available on this machine; "
+                "use device='auto' or 'cpu'."
+            )
+
+    # -- inputs ---------------------------------------------------------------------
+    def _fit_source(self, X: Any) -> Encoded:
+        """Learn how to read ``X`` and return it encoded; sets ``n_features_in_``."""
+        self.source_codec_ = SequenceCodec("X", target=False, analyzer=self.analyzer)
+        encoded = self.source_codec_.fit(X)
+        self._check_numeric_features(X, reset=True)
+        return encoded
+
+    def _encode_source(self, X: Any) -> Encoded:
+        encoded = self.source_codec_.encode(X)
+        self._check_numeric_features(X, reset=False)
+        return encoded
+
+    def _check_numeric_features(self, X: Any, *, reset: bool) -> None:
+        """``n_features_in_`` for numeric input: steps of a 2-D float array
+        (sklearn's columns) or features of a 3-D one; fixed at predict time."""
+        codec = self.source_codec_
+        if codec.kind_ not in ("scalars", "vectors"):
+            return
+        if isinstance(X, pd.DataFrame):
+            _check_feature_names(self, X, reset=reset)
+        shape = np.shape(X)
+        n_features = shape[1] if len(shape) == 2 else shape[2]
+        if reset:
+            self.n_features_in_ = n_features
+        elif n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
+
+    def _source_kwargs(self) -> dict[str, int]:
+        codec = self.source_codec_
+        if codec.is_tokens:
+            return {"src_vocab_size": codec.vocab_size}
+        return {"src_features": codec.n_features_}
+
+    def _network_kwargs(self) -> dict[str, Any]:
+        return {
+            "hidden_dim": self.hidden_dim,
+            "embedding_dim": self.embedding_dim,
+            "cell": self.cell,
+            "depth": tuple(self.depth)
+            if isinstance(self.depth, tuple | list)
+            else self.depth,
+            "decoder": self.decoder,
+            "attention": self.attention,
+            "bidirectional": self.bidirectional,
+            "dropout": self.dropout,
+        }
+
+    # -- training -------------------------------------------------------------------
+    def _callbacks(self) -> list:
+        callbacks: list = []
+        if self.clip_grad_norm is not None:
+            callbacks.append(
+                ("gradient_clipping", GradientNormClipping(self.clip_grad_norm))
+            )
+        if self.early_stopping:
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        load_best=True,
+                    ),
+                )
+            )
+        if self.verbose >= 2:
+            callbacks.append(("progress_bar", ProgressBar()))
+        # The user's callbacks are copied: fitting must not change what they passed.
+        callbacks.extend(copy.deepcopy(self.callbacks or []))
+        return callbacks
+
+    def _train(
+        self,
+        build_module: Any,
+        X: Encoded,
+        trg: np.ndarray,
+        *,
+        target_kind: str,
+        criterion: type[torch.nn.Module],
+        criterion_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        """Build the module and the skorch net, then train; sets ``net_`` and
+        ``history_``. Global random state is left as it was."""
+        seed = int(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+        device = resolve_device(self.device)
+        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
+        collate = TrimPadding(trim_target=target_kind == "tokens")
+        n_samples = len(trg)
+        train_split = (
+            ValidSplit(self.validation_fraction, stratified=False, random_state=seed)
+            if self.early_stopping
+            else None
+        )
+        devices = [torch.device(device)] if device.startswith("cuda") else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            module = build_module()
+            net = Seq2SeqNet(
+                module=module,
+                criterion=criterion,
+                optimizer=optimizer,
+                lr=self.lr,
+                max_epochs=self.max_epochs,
+                batch_size=min(self.batch_size, n_samples),
+                iterator_train__shuffle=True,
+                iterator_train__collate_fn=collate,
+                iterator_valid__collate_fn=collate,
+                train_split=train_split,
+                callbacks=self._callbacks(),
+                device=device,
+                verbose=int(self.verbose > 0),
+                target_kind=target_kind,
+                **{f"criterion__{k}": v for k, v in (criterion_kwargs or {}).items()},
+            )
+            net.initialize()
+            if hasattr(net.module_, "generator"):
+                net.module_.generator = torch.Generator(device=device).manual_seed(seed)
+            net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
+            if hasattr(net.module_, "generator"):
+                net.module_.generator = None  # generators do not pickle
+        self.net_ = net
+        self.history_ = pd.DataFrame(
+            [
+                {k: v for k, v in row.items() if k != "batches"}
+                for row in net.history.to_list()
+            ]
+        )
+
+    # -- inference ------------------------------------------------------------------
+    @property
+    def _device(self) -> torch.device:
+        return next(self.net_.module_.parameters()).device
+
+    def _batches(self, X: Encoded) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """``(src, src_lengths)`` tensors on the module's device, batch by batch."""
+        device = self._device
+        n_samples = len(X.lengths)
+        for start in range(0, n_samples, self.batch_size):
+            lengths = X.lengths[start : start + self.batch_size]
+            src = X.data[start : start + self.batch_size]
+            if src.ndim == 2:
+                src = src[:, : max(1, int(lengths.max()))]
+            yield (
+                torch.as_tensor(src, device=device),
+                torch.as_tensor(lengths, device=device),
+            )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+def limit_threads() -> None:
+    """Use no more torch threads than this process's share of the cores.
+
+    joblib's workers advertise their share in ``OMP_NUM_THREADS``; torch reads it only
+    at import, so apply it again in case torch was imported before.
+    """
+    share = os.environ.get("OMP_NUM_THREADS")
+    if share and share.isdigit() and int(share) < torch.get_num_threads():
+        torch.set_num_threads(int(share))

@@ -1,0 +1,267 @@
+"""Seq2SeqClassifier: sequences to labels through a seq2seq network (seed 000)."""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._base import BaseSeq2Seq, limit_threads
+from .nn import build_sequence_classifier
+
+
+class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
+    """Sequence classifier: encoder, decoder of fixed length, Flatten, softmax.
+
+    The decoder runs for ``output_length`` steps with ``output_dim``-sized outputs;
+    they are flattened into a softmax layer over the classes (seed 000's
+    ``SimpleSeq2Seq`` / ``AttentionSeq2Seq`` + ``Flatten`` + ``Dense``). A 2-D float
+    ``X`` is a batch of sequences of scalars, a 3-D float ``X`` a batch of sequences of
+    vectors (an image read row by row, say), an integer ``X`` token ids, and strings or
+    token lists are tokenized.
+
+    Parameters
+    ----------
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+        Recurrent cell of the encoder and decoder.
+    hidden_dim : int, default=64
+        Size of the recurrent states.
+    embedding_dim : int, default=None
+        Size of token embeddings / input projections; ``None`` uses ``hidden_dim``.
+    depth : int or tuple of (int, int), default=1
+        Number of layers, or ``(encoder_layers, decoder_layers)``.
+    decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
+        Decoder mode (see :class:`Seq2SeqTransformer`); the decoder feeds back its own
+        ``output_dim`` outputs where the mode uses previous outputs.
+    attention : {"additive", "dot", "general", "concat"}, default="additive"
+        Attention score for ``decoder="attention"``.
+    bidirectional : bool, default=False
+        Bidirectional encoder.
+    dropout : float, default=0.0
+        Dropout on embeddings, between layers and before output layers.
+    teacher_forcing_ratio : float, default=1.0
+        Unused by the classifier (its decoder has no target sequence); kept so both
+        estimators share their parameters.
+    analyzer : {"word", "char"}, default="word"
+        How string inputs are split into tokens.
+    output_length : int, default=10
+        Decoder steps (seed 000's ``output_length``).
+    output_dim : int, default=10
+        Size of each decoder output (seed 000's ``output_dim``).
+    max_epochs : int, default=30
+    batch_size : int, default=32
+    lr : float, default=0.005
+    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
+            default="adam"
+    clip_grad_norm : float or None, default=1.0
+    early_stopping : bool, default=False
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=5
+    callbacks : list of skorch callbacks, default=None
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+    random_state : int, RandomState instance or None, default=None
+    verbose : {0, 1, 2}, default=0
+        See :class:`Seq2SeqTransformer` for the training parameters.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    net_ : skorch.NeuralNet
+        The trained skorch net; the PyTorch module is ``net_.module_``.
+    history_ : pandas.DataFrame
+        One row per epoch.
+    n_features_in_ : int
+        Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
+
+    See Also
+    --------
+    Seq2SeqTransformer : Sequences to sequences.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_seq2seq import Seq2SeqClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(60, 5, 3)).astype("float32")
+    >>> y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    >>> clf = Seq2SeqClassifier(hidden_dim=8, max_epochs=3, random_state=0)
+    >>> clf.fit(X, y).predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSeq2Seq._parameter_constraints,
+        "output_length": [Interval(Integral, 1, None, closed="left")],
+        "output_dim": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell: str = "gru",
+        hidden_dim: int = 64,
+        embedding_dim: int | None = None,
+        depth: int | tuple[int, int] = 1,
+        decoder: str = "attention",
+        attention: str = "additive",
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        teacher_forcing_ratio: float = 1.0,
+        analyzer: str = "word",
+        output_length: int = 10,
+        output_dim: int = 10,
+        max_epochs: int = 30,
+        batch_size: int = 32,
+        lr: float = 0.005,
+        optimizer: Any = "adam",
+        clip_grad_norm: float | None = 1.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+        callbacks: list | None = None,
+        device: str = "auto",
+        random_state: Any = None,
+        verbose: int = 0,
+    ) -> None:
+        self.cell = cell
+        self.hidden_dim = hidden_dim
+        self.embedding_dim = embedding_dim
+        self.depth = depth
+        self.decoder = decoder
+        self.attention = attention
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.analyzer = analyzer
+        self.output_length = output_length
+        self.output_dim = output_dim
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any) -> Seq2SeqClassifier:
+        """Train on sequences ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array of shape (n_samples, n_steps) \
+                or (n_samples, n_steps, n_features)
+            Sequences (see the class docstring for how each kind is read).
+        y : array-like of shape (n_samples,)
+            Class labels (strings, ints...).
+
+        Returns
+        -------
+        self : Seq2SeqClassifier
+            The fitted estimator.
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is "
+                "None."
+            )
+        self._check_params_across()
+        limit_threads()
+        X_encoded = self._fit_source(X)
+        y = column_or_1d(
+            np.asarray(y, dtype=object if _has_strings(y) else None), warn=True
+        )
+        if len(y) != len(X_encoded.lengths):
+            raise ValueError(
+                "X and y have different numbers of samples: "
+                f"{len(X_encoded.lengths)} and {len(y)}."
+            )
+        if any(label is None for label in y):
+            index = next(i for i, label in enumerate(y) if label is None)
+            raise ValueError(f"y contains None at index {index}.")
+        check_classification_targets(y)
+        encoder = LabelEncoder()
+        y_encoded = encoder.fit_transform(y)
+        self.classes_ = encoder.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "Seq2SeqClassifier needs samples of at least 2 classes in the data, "
+                f"but the data contain only one class: {self.classes_[0]!r}."
+            )
+
+        def build_module() -> torch.nn.Module:
+            return build_sequence_classifier(
+                n_classes=len(self.classes_),
+                output_length=self.output_length,
+                output_dim=self.output_dim,
+                **self._source_kwargs(),
+                **self._network_kwargs(),
+            )
+
+        self._train(
+            build_module,
+            X_encoded,
+            y_encoded.astype(np.int64),
+            target_kind="classes",
+            criterion=torch.nn.CrossEntropyLoss,
+        )
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Sequences of the kind seen in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Rows sum to 1; columns follow ``classes_``.
+        """
+        check_is_fitted(self)
+        X_encoded = self._encode_source(X)
+        module = self.net_.module_
+        module.eval()
+        probabilities = []
+        with torch.no_grad():
+            for src, src_lengths in self._batches(X_encoded):
+                logits, _ = module(src, src_lengths)
+                probabilities.append(torch.softmax(logits.double(), dim=1).cpu())
+        return torch.cat(probabilities).numpy()
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Sequences of the kind seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def _has_strings(y: Any) -> bool:
+    try:
+        return any(isinstance(label, str) for label in y)
+    except TypeError:
+        return False

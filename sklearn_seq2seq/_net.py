@@ -1,0 +1,110 @@
+"""The skorch ``NeuralNet`` subclass the estimators train with.
+
+It customises skorch only through its documented extension points:
+
+- ``train_step_single`` / ``validation_step`` pass the shifted target to the module
+  (teacher forcing): the dataset's ``y`` is the target with its start symbol,
+  ``trg = [<bos>, y_1, …, y_n, <eos>, <pad>…]`` for tokens or
+  ``[0, y_1, …, y_n]`` for vectors; the module is fed ``trg[:, :-1]`` and the loss
+  compares its outputs with ``trg[:, 1:]``;
+- ``get_loss`` reshapes the outputs for the criterion: cross-entropy that ignores
+  padding for tokens, mean squared error for vectors, cross-entropy over classes for
+  the classifier;
+- the collate function :class:`TrimPadding` cuts every batch to its longest sequence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from skorch import NeuralNet
+from skorch.dataset import unpack_data
+from skorch.utils import to_tensor
+from torch.utils.data import default_collate
+
+
+class TrimPadding:
+    """Collate a batch and drop the padding columns no sequence of it needs.
+
+    The batch is ``({"src": ..., "src_lengths": ...}, trg)``; token sources are cut to
+    the longest source of the batch and token targets to the longest target.
+
+    Parameters
+    ----------
+    pad_index : int
+    trim_target : bool
+        Whether ``trg`` holds token ids that can be cut.
+    """
+
+    def __init__(self, pad_index: int = 0, trim_target: bool = True) -> None:
+        self.pad_index = pad_index
+        self.trim_target = trim_target
+
+    def __call__(self, batch: list[Any]) -> Any:
+        X, y = default_collate(batch)
+        src, lengths = X["src"], X["src_lengths"]
+        if src.dim() == 2:
+            X["src"] = src[:, : max(1, int(lengths.max()))]
+        if self.trim_target and isinstance(y, torch.Tensor) and y.dim() == 2:
+            keep = int((y != self.pad_index).sum(dim=1).max())
+            y = y[:, : max(2, keep)]
+        return X, y
+
+
+class Seq2SeqNet(NeuralNet):
+    """``NeuralNet`` with teacher forcing and a loss that ignores padding.
+
+    Parameters
+    ----------
+    target_kind : {"tokens", "vectors", "classes"}
+        What ``y`` holds (see the module docstring).
+    pad_index : int, default=0
+        Padding id of token targets (ignored by the loss).
+    **kwargs
+        Passed to :class:`skorch.NeuralNet`.
+    """
+
+    def __init__(
+        self, *args, target_kind: str = "tokens", pad_index: int = 0, **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.target_kind = target_kind
+        self.pad_index = pad_index
+
+    def _teacher_forcing(self, yi: Any) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """Split ``trg`` into the module's extra input and the loss's target."""
+        yi = to_tensor(yi, device=self.device)
+        if self.target_kind == "classes":
+            return {}, yi
+        return {"trg_input": yi[:, :-1]}, yi[:, 1:]
+
+    def train_step_single(self, batch: Any, **fit_params: Any) -> dict[str, Any]:
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        extra, target = self._teacher_forcing(yi)
+        y_pred = self.infer(Xi, **extra, **fit_params)
+        loss = self.get_loss(y_pred, target, X=Xi, training=True)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def validation_step(self, batch: Any, **fit_params: Any) -> dict[str, Any]:
+        self._set_training(False)
+        Xi, yi = unpack_data(batch)
+        with torch.no_grad():
+            extra, target = self._teacher_forcing(yi)
+            y_pred = self.infer(Xi, **extra, **fit_params)
+            loss = self.get_loss(y_pred, target, X=Xi, training=False)
+        return {"loss": loss, "y_pred": y_pred}
+
+    def get_loss(
+        self, y_pred: Any, y_true: Any, X: Any = None, training: bool = False
+    ) -> torch.Tensor:
+        outputs = y_pred[0] if isinstance(y_pred, tuple) else y_pred
+        y_true = to_tensor(y_true, device=self.device)
+        if self.target_kind == "tokens":
+            # batch x trg_len x vocab -> (batch*trg_len) x vocab
+            return self.criterion_(
+                outputs.reshape(-1, outputs.shape[-1]), y_true.reshape(-1)
+            )
+        return self.criterion_(outputs, y_true)

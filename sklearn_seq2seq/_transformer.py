@@ -1,0 +1,424 @@
+"""Seq2SeqTransformer: sequences to sequences with the scikit-learn API."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import BaseSeq2Seq, limit_threads
+from ._inputs import BOS_INDEX, EOS_INDEX, PAD_INDEX, SequenceCodec
+from .metrics import bleu_score
+from .nn import beam_search, build_encoder_decoder, greedy_search
+
+_PREDICT_BATCH_SIZE = 256
+
+
+class Seq2SeqTransformer(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSeq2Seq
+):
+    """Encoder–decoder RNN that maps sequences to sequences.
+
+    Trained through skorch on PyTorch. Token targets (strings, token lists, id arrays)
+    are learned with a softmax and a cross-entropy that ignores padding and predicted
+    by greedy or batched beam search; float targets are learned with mean squared
+    error and predicted for as many steps as the training targets had.
+
+    Parameters
+    ----------
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+        Recurrent cell of the encoder and decoder.
+    hidden_dim : int, default=64
+        Size of the recurrent states.
+    embedding_dim : int, default=None
+        Size of token embeddings (and of the projection of float inputs); ``None`` uses
+        ``hidden_dim``.
+    depth : int or tuple of (int, int), default=1
+        Number of layers, or ``(encoder_layers, decoder_layers)``. When they differ,
+        the top layers are aligned: decoder layer ``i`` counted from the top starts
+        from encoder layer ``i`` counted from the top; extra decoder layers start from
+        the encoder's top layer.
+    decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
+        Decoder mode. ``"simple"``: the context vector is the input at every step;
+        ``"feedback"``: the previous output is the input, the context only initialises
+        the state; ``"peek"``: previous output and context; ``"attention"``: previous
+        output and an attention context over all encoder states, recomputed every step.
+    attention : {"additive", "dot", "general", "concat"}, default="additive"
+        Attention score (``decoder="attention"`` only): Bahdanau's additive score or
+        Luong's dot, general and concat scores.
+    bidirectional : bool, default=False
+        Bidirectional encoder; both directions are combined to ``hidden_dim``.
+    dropout : float, default=0.0
+        Dropout on embeddings, between layers and before the output layer.
+    teacher_forcing_ratio : float, default=1.0
+        Probability of feeding the true previous token while training, drawn per
+        step and per sequence (1 = always, 0 = always the model's own prediction).
+    analyzer : {"word", "char"}, default="word"
+        How string inputs and targets are split into tokens (and predictions joined):
+        words separated by whitespace, or characters.
+    beam_width : int, default=1
+        1 decodes greedily; more uses batched beam search.
+    length_penalty : float, default=0.0
+        GNMT's length penalty ``alpha`` for beam search, ``((5 + L) / 6) ** alpha``.
+    max_output_length : int, default=None
+        Most tokens predicted per sequence; ``None`` = twice the longest training
+        target, plus 2.
+    max_epochs : int, default=30
+        Number of passes over the training data.
+    batch_size : int, default=32
+        Samples per optimisation step.
+    lr : float, default=0.005
+        Learning rate.
+    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
+            default="adam"
+    clip_grad_norm : float or None, default=1.0
+        Gradient norm clipping (skorch's ``GradientNormClipping``); None disables it.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when the validation
+        loss has not improved for ``n_iter_no_change`` epochs (skorch's
+        ``EarlyStopping``), restoring the best weights.
+    validation_fraction : float, default=0.1
+        Share of the training data held out when ``early_stopping`` is on.
+    n_iter_no_change : int, default=5
+        Patience of early stopping, in epochs.
+    callbacks : list of skorch callbacks, default=None
+        Extra skorch callbacks (or ``(name, callback)`` pairs); copied in ``fit``.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+        ``"auto"`` uses CUDA when it is available, else the CPU.
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling, dropout and teacher-forcing draws; global
+        random state is left untouched.
+    verbose : {0, 1, 2}, default=0
+        0 silent, 1 the epoch table, 2 also a progress bar.
+
+    Attributes
+    ----------
+    net_ : skorch.NeuralNet
+        The trained skorch net; the PyTorch module is ``net_.module_``.
+    history_ : pandas.DataFrame
+        One row per epoch (``epoch``, ``train_loss``, ``valid_loss`` when early
+        stopping, ``dur``...).
+    source_codec_, target_codec_ : object
+        How inputs and targets are read; ``target_codec_.itos_`` is the target
+        vocabulary for token targets (0 pad, 1 unknown, 2 ``<bos>``, 3 ``<eos>``).
+    n_features_in_ : int
+        Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
+    max_output_length_ : int
+        The ``max_output_length`` used by ``predict``.
+
+    See Also
+    --------
+    Seq2SeqClassifier : Sequences to labels.
+    SequenceVectorizer : Strings to padded id arrays.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq import Seq2SeqTransformer
+    >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
+    >>> y = [" ".join(reversed(s.split())) for s in X]
+    >>> model = Seq2SeqTransformer(hidden_dim=16, max_epochs=2, random_state=0)
+    >>> model.fit(X, y).predict(["1 2 3"]).shape
+    (1,)
+    >>> model.transform(["1 2 3"]).shape
+    (1, 16)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseSeq2Seq._parameter_constraints,
+        "beam_width": [Interval(Integral, 1, None, closed="left")],
+        "length_penalty": [Interval(Real, 0, None, closed="left")],
+        "max_output_length": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell: str = "gru",
+        hidden_dim: int = 64,
+        embedding_dim: int | None = None,
+        depth: int | tuple[int, int] = 1,
+        decoder: str = "attention",
+        attention: str = "additive",
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        teacher_forcing_ratio: float = 1.0,
+        analyzer: str = "word",
+        beam_width: int = 1,
+        length_penalty: float = 0.0,
+        max_output_length: int | None = None,
+        max_epochs: int = 30,
+        batch_size: int = 32,
+        lr: float = 0.005,
+        optimizer: Any = "adam",
+        clip_grad_norm: float | None = 1.0,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+        callbacks: list | None = None,
+        device: str = "auto",
+        random_state: Any = None,
+        verbose: int = 0,
+    ) -> None:
+        self.cell = cell
+        self.hidden_dim = hidden_dim
+        self.embedding_dim = embedding_dim
+        self.depth = depth
+        self.decoder = decoder
+        self.attention = attention
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.teacher_forcing_ratio = teacher_forcing_ratio
+        self.analyzer = analyzer
+        self.beam_width = beam_width
+        self.length_penalty = length_penalty
+        self.max_output_length = max_output_length
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.clip_grad_norm = clip_grad_norm
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.callbacks = callbacks
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: Any, y: Any = None) -> Seq2SeqTransformer:
+        """Train the network on sequences ``X`` and target sequences ``y``.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array of shape (n_samples, n_steps) \
+                or (n_samples, n_steps, n_features)
+            Source sequences. Integer arrays are token ids (0 = padding), float arrays
+            sequences of scalars or vectors; a pandas Series of strings or token lists
+            works too.
+        y : same kinds as X, default=None
+            Target sequences; ``None`` trains a sequence autoencoder (target = X).
+
+        Returns
+        -------
+        self : Seq2SeqTransformer
+            The fitted estimator.
+        """
+        self._check_params_across()
+        limit_threads()
+        X_encoded = self._fit_source(X)
+        self.target_codec_ = SequenceCodec(
+            "X" if y is None else "y", target=True, analyzer=self.analyzer
+        )
+        target = self.target_codec_.fit(X if y is None else y)
+        if len(target.lengths) != len(X_encoded.lengths):
+            raise ValueError(
+                "X and y have different numbers of samples: "
+                f"{len(X_encoded.lengths)} and {len(target.lengths)}."
+            )
+        codec = self.target_codec_
+        if codec.is_tokens:
+            trg = target.data
+            target_kwargs: dict[str, Any] = {"trg_vocab_size": codec.vocab_size}
+            criterion, criterion_kwargs = (
+                torch.nn.CrossEntropyLoss,
+                {"ignore_index": PAD_INDEX},
+            )
+            target_kind = "tokens"
+            self.max_output_length_ = self.max_output_length or (
+                2 * codec.max_length_ + 2
+            )
+        else:
+            start = np.zeros_like(target.data[:, :1])
+            trg = np.concatenate([start, target.data], axis=1)
+            target_kwargs = {"trg_features": codec.n_features_}
+            criterion, criterion_kwargs = torch.nn.MSELoss, {}
+            target_kind = "vectors"
+            self.max_output_length_ = codec.n_steps_
+
+        def build_module() -> torch.nn.Module:
+            return build_encoder_decoder(
+                **self._source_kwargs(),
+                **target_kwargs,
+                **self._network_kwargs(),
+                teacher_forcing_ratio=self.teacher_forcing_ratio,
+                pad_index=PAD_INDEX,
+                bos_index=BOS_INDEX,
+            )
+
+        self._train(
+            build_module,
+            X_encoded,
+            trg,
+            target_kind=target_kind,
+            criterion=criterion,
+            criterion_kwargs=criterion_kwargs,
+        )
+        self._n_features_out = self.hidden_dim
+        return self
+
+    # -- prediction -----------------------------------------------------------------
+    def _decode(self, X: Any) -> tuple[Any, list[np.ndarray] | None]:
+        """Predictions in the fitted target kind, and per-sample attention weights
+        ``(output_len, src_len)`` (None without an attention decoder)."""
+        check_is_fitted(self)
+        X_encoded = self._encode_source(X)
+        module = self.net_.module_
+        module.eval()
+        codec = self.target_codec_
+        predictions: list[np.ndarray] = []
+        attention: list[np.ndarray] | None = (
+            [] if module.decoder.uses_attention else None
+        )
+        batch_size = self.batch_size
+        self.batch_size = max(batch_size, _PREDICT_BATCH_SIZE)
+        try:
+            batches = list(self._batches(X_encoded))
+        finally:
+            self.batch_size = batch_size
+        with torch.no_grad():
+            for src, src_lengths in batches:
+                if codec.is_tokens:
+                    search_kwargs = {
+                        "max_length": self.max_output_length_,
+                        "eos_index": EOS_INDEX,
+                        "pad_index": PAD_INDEX,
+                    }
+                    if self.beam_width == 1:
+                        out = greedy_search(module, src, src_lengths, **search_kwargs)
+                    else:
+                        out = beam_search(
+                            module,
+                            src,
+                            src_lengths,
+                            beam_width=self.beam_width,
+                            length_penalty=self.length_penalty,
+                            **search_kwargs,
+                        )
+                    tokens, weights = out.tokens.cpu().numpy(), out.attention
+                    # Output length: up to the first <eos>, or all of it.
+                    is_eos = tokens == EOS_INDEX
+                    out_lengths = np.where(
+                        is_eos.any(axis=1), is_eos.argmax(axis=1), tokens.shape[1]
+                    )
+                    predictions.extend(
+                        row[:n] for row, n in zip(tokens, out_lengths, strict=True)
+                    )
+                    steps = np.minimum(out_lengths + 1, tokens.shape[1])
+                else:
+                    outputs, weights = module(
+                        src, src_lengths, n_steps=self.max_output_length_
+                    )
+                    predictions.append(outputs.float().cpu().numpy())
+                    steps = np.full(len(src), outputs.shape[1])
+                if attention is not None and weights is not None:
+                    weights_np = weights.float().cpu().numpy()
+                    lengths_np = src_lengths.cpu().numpy()
+                    attention.extend(
+                        w[:s, :n]
+                        for w, s, n in zip(weights_np, steps, lengths_np, strict=True)
+                    )
+        if codec.is_tokens:
+            return codec.decode(predictions), attention
+        return codec.decode(np.concatenate(predictions, axis=0)), attention
+
+    def predict(self, X: Any) -> Any:
+        """Predict target sequences.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Source sequences, of the kind seen in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray
+            Of the fitted target kind: a 1-D object array of strings or token lists,
+            a 2-D id array, or a float array ``(n_samples, n_steps[, n_features])``.
+        """
+        return self._decode(X)[0]
+
+    def predict_with_attention(self, X: Any) -> tuple[Any, list[np.ndarray]]:
+        """Predict, and return the attention weights of every prediction.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Source sequences.
+
+        Returns
+        -------
+        y_pred : ndarray
+            As :meth:`predict`.
+        attention : list of ndarray
+            One array per sample of shape ``(output_steps, source_length)``; for
+            token targets the rows are the predicted tokens and the final ``<eos>``.
+            Each row sums to 1 over the source (0 for an empty source).
+        """
+        check_is_fitted(self)
+        if self.decoder != "attention":
+            raise ValueError(
+                "predict_with_attention needs decoder='attention', got "
+                f"decoder={self.decoder!r}."
+            )
+        y_pred, attention = self._decode(X)
+        return y_pred, attention  # type: ignore[return-value]
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Fixed-length encoder features: the encoder's final top-layer state.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Source sequences.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, hidden_dim)
+            One feature vector per sequence (seed 002's sequence-autoencoder
+            features).
+        """
+        check_is_fitted(self)
+        X_encoded = self._encode_source(X)
+        module = self.net_.module_
+        module.eval()
+        features = []
+        with torch.no_grad():
+            for src, src_lengths in self._batches(X_encoded):
+                features.append(module.encode(src, src_lengths).context.float().cpu())
+        return torch.cat(features).numpy()
+
+    def score(self, X: Any, y: Any = None) -> float:
+        """BLEU (0–100) for token targets, R² for float targets.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Source sequences.
+        y : same kind as the fitted targets, default=None
+            True targets; ``None`` for an autoencoder (target = X).
+
+        Returns
+        -------
+        score : float
+        """
+        y_true = X if y is None else y
+        y_pred = self.predict(X)
+        if self.target_codec_.is_tokens:
+            return bleu_score(y_true, y_pred)
+        y_true_array = np.asarray(y_true, dtype=np.float64)
+        n_samples = len(y_true_array)
+        return float(
+            r2_score(y_true_array.reshape(n_samples, -1), y_pred.reshape(n_samples, -1))
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        return tags
