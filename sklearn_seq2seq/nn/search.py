@@ -103,7 +103,8 @@ def beam_search(
     finished: their score is the sum of log-probabilities divided by GNMT's length
     penalty ``((5 + L) / 6) ** length_penalty``; the best finished one is kept. A
     sequence is done when ``beam_width`` hypotheses have finished; at ``max_length``
-    the unfinished hypotheses compete too. With ``beam_width=1`` this is exactly greedy search.
+    the unfinished hypotheses compete too. With ``beam_width=1`` this is exactly
+    greedy search.
 
     Parameters
     ----------
@@ -145,6 +146,8 @@ def beam_search(
         (batch_size, max_length), pad_index, dtype=torch.long, device=device
     )
     best_attention = torch.zeros(batch_size, max_length, src_len, device=device)
+    # Lengths are tracked, not counted from non-pad ids: a hypothesis may hold pad ids.
+    best_lengths = torch.zeros(batch_size, dtype=torch.long, device=device)
     n_finished = torch.zeros(batch_size, dtype=torch.long, device=device)
     done = torch.zeros(batch_size, dtype=torch.bool, device=device)
     rank = torch.arange(2 * k, device=device)
@@ -164,6 +167,7 @@ def beam_search(
         best_tokens[rows, :length] = tokens[rows, chosen]
         best_attention[rows] = 0.0
         best_attention[rows, :length] = attention[rows, chosen]
+        best_lengths[rows] = length
 
     for t in range(max_length):
         logits, state, weights = decoder.step(prev, state)
@@ -234,6 +238,6 @@ def beam_search(
         normalised = normalised.masked_fill(done.unsqueeze(1), float("-inf"))
         keep_best(normalised, alive_tokens, alive_attention, max_length)
 
-    out_len = max(1, int((best_tokens != pad_index).sum(dim=1).max()))
+    out_len = max(1, int(best_lengths.max()))
     attention = best_attention[:, :out_len] if has_attention else None
     return SearchOutput(best_tokens[:, :out_len], best_scores, attention)
