@@ -257,7 +257,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         y_pred : ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
 
 
 def _has_strings(y: Any) -> bool:

@@ -104,8 +104,8 @@ def _as_numeric_array(X: Any, name: str) -> np.ndarray | None:
         if array.ndim == 1 and array.dtype.kind in "biufc":
             raise ValueError(
                 f"Expected a 2-D array for {name}, got a 1-D numeric array instead: "
-                "pass (n_samples, n_steps) sequences of scalars, or reshape with "
-                "array.reshape(-1, 1) for sequences of one step."
+                "pass (n_samples, n_steps) sequences of scalars. Reshape your data "
+                "with array.reshape(-1, 1) for sequences of one step."
             )
         if array.ndim in (2, 3):
             if array.dtype == object and array.ndim == 2:

@@ -1,0 +1,104 @@
+"""Seq2SeqClassifier: sklearn's estimator checks, seed 000's experiment, labels."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from sklearn_seq2seq import Seq2SeqClassifier
+from sklearn_seq2seq.datasets import load_digits_sequences
+
+FAST = dict(
+    hidden_dim=16,
+    output_length=2,
+    output_dim=4,
+    max_epochs=5,
+    lr=0.05,
+    batch_size=64,
+    random_state=0,
+    device="cpu",
+)
+
+
+@parametrize_with_checks([Seq2SeqClassifier(**FAST)])
+def test_sklearn_estimator_checks(estimator, check):
+    """Every check of sklearn's check_estimator passes, none is expected to fail."""
+    check(estimator)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits_sequences(random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits_scores(digits):
+    """Seed 000 in small: digits read row by row, simple vs attention decoder."""
+    X_train, X_test, y_train, y_test = digits
+    scores = {}
+    for decoder in ("simple", "attention"):
+        clf = Seq2SeqClassifier(
+            decoder=decoder,
+            hidden_dim=32,
+            max_epochs=15,
+            lr=0.01,
+            batch_size=64,
+            random_state=0,
+        )
+        scores[decoder] = clf.fit(X_train, y_train).score(X_test, y_test)
+    return scores
+
+
+def test_digits_rows_reach_95_percent(digits_scores):
+    assert digits_scores["attention"] >= 0.95, digits_scores
+
+
+def test_attention_does_at_least_as_well_as_simple_on_digits(digits_scores):
+    assert digits_scores["attention"] >= digits_scores["simple"], digits_scores
+
+
+def test_string_labels_and_token_inputs():
+    X = ["a b c", "c b a", "a a b", "b c c", "c c a", "b a c"] * 10
+    y = np.array(["first-a" if s[0] == "a" else "other" for s in X], dtype=object)
+    clf = Seq2SeqClassifier(hidden_dim=16, max_epochs=20, lr=0.02, random_state=0)
+    clf.fit(X, y)
+    assert list(clf.classes_) == ["first-a", "other"]
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert clf.score(X, y) == 1.0
+    assert set(clf.predict(["a b", "b b"])) <= {"first-a", "other"}
+
+
+def test_predict_proba_columns_follow_classes():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 4, 2)).astype(np.float32)
+    y = np.where(X[:, :, 0].mean(axis=1) > 0, 7, 3)
+    clf = Seq2SeqClassifier(hidden_dim=16, max_epochs=20, lr=0.02, random_state=0)
+    clf.fit(X, y)
+    assert list(clf.classes_) == [3, 7]
+    proba = clf.predict_proba(X)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
+    assert clf.n_features_in_ == 2
+
+
+def test_one_class_is_rejected():
+    X = np.random.default_rng(0).normal(size=(10, 3))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        Seq2SeqClassifier(**FAST).fit(X, np.zeros(10))
+
+
+def test_not_fitted():
+    with pytest.raises(NotFittedError):
+        Seq2SeqClassifier().predict_proba(np.zeros((2, 3)))
+
+
+def test_pickle_round_trip_keeps_predictions():
+    X = np.random.default_rng(0).normal(size=(40, 5, 3)).astype(np.float32)
+    y = (X[:, 0, 0] > 0).astype(int)
+    clf = Seq2SeqClassifier(**FAST).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(clf.predict_proba(X), restored.predict_proba(X))
+    assert clone(clf).get_params() == clf.get_params()
