@@ -141,9 +141,8 @@ class BaseSeq2Seq(BaseEstimator):
         return encoded
 
     def _encode_source(self, X: Any) -> Encoded:
-        encoded = self.source_codec_.encode(X)
         self._check_numeric_features(X, reset=False)
-        return encoded
+        return self.source_codec_.encode(X)
 
     def _check_numeric_features(self, X: Any, *, reset: bool) -> None:
         """``n_features_in_`` for numeric input: steps of a 2-D float array
@@ -153,7 +152,12 @@ class BaseSeq2Seq(BaseEstimator):
             return
         if isinstance(X, pd.DataFrame):
             _check_feature_names(self, X, reset=reset)
-        shape = np.shape(X)
+        try:
+            shape = np.shape(X)
+        except ValueError:  # ragged: the codec names the problem
+            return
+        if len(shape) not in (2, 3):
+            return  # not a numeric array: the codec names the mismatch
         n_features = shape[1] if len(shape) == 2 else shape[2]
         if reset:
             self.n_features_in_ = n_features

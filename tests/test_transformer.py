@@ -1,0 +1,468 @@
+"""Seq2SeqTransformer: input kinds, prediction, sklearn contract, pipelines, errors."""
+
+import copy
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
+from skorch.callbacks import Callback
+
+from sklearn_seq2seq import (
+    Seq2SeqTransformer,
+    SequenceVectorizer,
+    bleu_score,
+    bleu_scorer,
+)
+from sklearn_seq2seq.datasets import make_number_words, make_reversal
+
+TINY = dict(hidden_dim=8, max_epochs=2, batch_size=16, random_state=0, device="cpu")
+
+X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
+Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
+
+
+def exact_match(y_true, y_pred) -> float:
+    return float(np.mean([a == b for a, b in zip(y_true, y_pred, strict=True)]))
+
+
+# -- quality -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def number_words():
+    return make_number_words(random_state=0)
+
+
+@pytest.fixture(scope="module")
+def number_words_model(number_words):
+    X_train, _, y_train, _ = number_words
+    model = Seq2SeqTransformer(
+        decoder="attention", hidden_dim=64, max_epochs=30, random_state=0
+    )
+    return model.fit(X_train, y_train)
+
+
+def test_attention_learns_number_words(number_words, number_words_model):
+    """Seed 002's task: held-out numbers to English words, exact match >= 0.95."""
+    _, X_test, _, y_test = number_words
+    y_pred = number_words_model.predict(X_test)
+    assert exact_match(y_test, y_pred) >= 0.95
+    assert number_words_model.score(X_test, y_test) >= 90.0  # BLEU
+
+
+def test_beam_search_predictions(number_words, number_words_model):
+    _, X_test, _, y_test = number_words
+    model = clone(number_words_model).set_params(beam_width=4)
+    model.__dict__.update(
+        {k: v for k, v in number_words_model.__dict__.items() if k.endswith("_")}
+    )
+    y_beam = model.predict(X_test)
+    assert exact_match(y_test, y_beam) >= 0.95
+    assert all(isinstance(s, str) for s in y_beam)
+
+
+def test_attention_weights_for_plotting(number_words, number_words_model):
+    _, X_test, _, _ = number_words
+    y_pred, attention = number_words_model.predict_with_attention(X_test[:5])
+    for source, prediction, weights in zip(X_test[:5], y_pred, attention, strict=True):
+        # one row per predicted token and <eos>, one column per source token
+        assert weights.shape == (len(prediction.split()) + 1, len(source.split()))
+        np.testing.assert_allclose(weights.sum(axis=1), 1.0, atol=1e-5)
+
+
+# -- input and output kinds ----------------------------------------------------------
+@pytest.mark.parametrize(
+    "make_X, make_y, check_output",
+    [
+        (list, list, lambda p: isinstance(p[0], str)),
+        (
+            lambda xs: [s.split() for s in xs],
+            lambda ys: [s.split() for s in ys],
+            lambda p: isinstance(p[0], list),
+        ),
+        (tuple, pd.Series, lambda p: isinstance(p[0], str)),
+        (
+            lambda xs: np.array(xs, dtype=object),
+            lambda ys: np.array(ys, dtype=object),
+            lambda p: isinstance(p[0], str),
+        ),
+    ],
+    ids=["strings", "token-lists", "tuple-and-series", "object-arrays"],
+)
+def test_token_kinds_are_predicted_as_given(make_X, make_y, check_output):
+    model = Seq2SeqTransformer(**TINY).fit(make_X(X_TEXT), make_y(Y_TEXT))
+    y_pred = model.predict(make_X(X_TEXT))
+    assert y_pred.shape == (len(X_TEXT),)
+    assert y_pred.dtype == object
+    assert check_output(y_pred)
+
+
+def test_id_arrays_in_and_out_with_padding_anywhere():
+    vectorizer = SequenceVectorizer(padding="pre")
+    X_ids = vectorizer.fit_transform(X_TEXT)
+    y_ids = SequenceVectorizer().fit_transform(Y_TEXT)
+    model = Seq2SeqTransformer(**TINY).fit(X_ids, y_ids)
+    y_pred = model.predict(X_ids)
+    assert y_pred.dtype == np.int64 and y_pred.ndim == 2
+    assert y_pred.shape[0] == len(X_TEXT)
+    # Pre-padding and post-padding of the same sequences give the same predictions.
+    X_post = SequenceVectorizer(vocabulary=list(vectorizer.tokens_[2:])).fit_transform(
+        X_TEXT
+    )
+    np.testing.assert_array_equal(model.predict(X_post), y_pred)
+
+
+def test_float_sequences_in_and_out():
+    rng = np.random.default_rng(0)
+    X3 = rng.normal(size=(30, 6, 3)).astype(np.float32)
+    y3 = X3[:, ::-1, :2].copy()
+    model = Seq2SeqTransformer(**TINY).fit(X3, y3)
+    assert model.predict(X3).shape == (30, 6, 2)
+    assert model.n_features_in_ == 3
+    X2 = X3[:, :, 0]
+    model2 = Seq2SeqTransformer(**TINY).fit(X2, X2[:, :4])
+    assert model2.predict(X2).shape == (30, 4)
+    assert model2.n_features_in_ == 6
+    assert isinstance(model2.score(X2, X2[:, :4]), float)
+
+
+def test_strings_to_floats_and_floats_to_strings():
+    rng = np.random.default_rng(0)
+    lengths = np.array([len(s.split()) for s in X_TEXT], dtype=np.float32)
+    y = np.stack([lengths, lengths * 2], axis=1)
+    assert Seq2SeqTransformer(**TINY).fit(X_TEXT, y).predict(X_TEXT).shape == y.shape
+    X = rng.normal(size=(len(Y_TEXT), 4, 2)).astype(np.float32)
+    assert isinstance(Seq2SeqTransformer(**TINY).fit(X, Y_TEXT).predict(X)[0], str)
+
+
+def test_autoencoder_without_y_and_transform_features():
+    model = Seq2SeqTransformer(**TINY).fit(X_TEXT)
+    assert isinstance(model.predict(X_TEXT[:2])[0], str)
+    features = model.transform(X_TEXT)
+    assert features.shape == (len(X_TEXT), 8)
+    names = model.get_feature_names_out()
+    assert list(names) == [f"seq2seqtransformer{i}" for i in range(8)]
+    frame = model.set_output(transform="pandas").transform(X_TEXT)
+    assert isinstance(frame, pd.DataFrame) and list(frame.columns) == list(names)
+    assert isinstance(model.score(X_TEXT), float)
+
+
+def test_char_analyzer_joins_characters():
+    X = ["abc", "ba", "cab", "aa"] * 4
+    model = Seq2SeqTransformer(analyzer="char", **TINY).fit(X, [s[::-1] for s in X])
+    assert " " not in "".join(model.predict(X))
+    assert set(model.target_codec_.itos_[4:]) == {"a", "b", "c"}
+
+
+# -- training behaviour --------------------------------------------------------------
+@pytest.mark.parametrize("decoder", ["simple", "feedback", "peek", "attention"])
+def test_same_random_state_same_predictions(decoder):
+    params = dict(TINY, decoder=decoder, teacher_forcing_ratio=0.5, dropout=0.1)
+    first = Seq2SeqTransformer(**params).fit(X_TEXT, Y_TEXT)
+    second = Seq2SeqTransformer(**params).fit(X_TEXT, Y_TEXT)
+    np.testing.assert_array_equal(first.transform(X_TEXT), second.transform(X_TEXT))
+    assert list(first.predict(X_TEXT)) == list(second.predict(X_TEXT))
+
+
+def test_fit_leaves_global_random_state_alone():
+    torch.manual_seed(123)
+    expected_torch = torch.rand(3)
+    np.random.seed(5)  # noqa: NPY002
+    expected_numpy = np.random.rand(3)  # noqa: NPY002
+    torch.manual_seed(123)
+    np.random.seed(5)  # noqa: NPY002
+    Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
+    torch.testing.assert_close(torch.rand(3), expected_torch)
+    np.testing.assert_array_equal(np.random.rand(3), expected_numpy)  # noqa: NPY002
+
+
+def test_history_and_verbose_epoch_table(capsys):
+    model = Seq2SeqTransformer(**dict(TINY, verbose=1)).fit(X_TEXT, Y_TEXT)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "epoch" in out
+    assert isinstance(model.history_, pd.DataFrame)
+    assert list(model.history_["epoch"]) == [1, 2]
+    assert {"train_loss", "dur"} <= set(model.history_.columns)
+    Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
+    assert capsys.readouterr().out == ""
+
+
+def test_history_plot_works():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    model = Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
+    ax = model.history_.plot(x="epoch", y="train_loss")
+    assert len(ax.get_lines()) == 1
+
+
+def test_early_stopping_uses_a_validation_split():
+    model = Seq2SeqTransformer(
+        **dict(TINY, max_epochs=30, lr=1e-6),
+        early_stopping=True,
+        n_iter_no_change=2,
+        validation_fraction=0.25,
+    ).fit(X_TEXT * 2, Y_TEXT * 2)
+    assert "valid_loss" in model.history_.columns
+    assert len(model.history_) < 30  # lr too small to improve: stops early
+
+
+def test_user_callbacks_run_and_are_not_modified():
+    class CountEpochs(Callback):
+        def __init__(self):
+            self.epochs = 0
+
+        def on_epoch_end(self, net, **kwargs):
+            self.epochs += 1
+
+    callback = CountEpochs()
+    model = Seq2SeqTransformer(**TINY, callbacks=[("count", callback)])
+    model.fit(X_TEXT, Y_TEXT)
+    assert callback.epochs == 0  # the user's object is copied, not trained
+    assert dict(model.net_.callbacks_)["count"].epochs == 2
+
+
+def test_gradient_clipping_and_optimizer_choices():
+    model = Seq2SeqTransformer(**TINY, clip_grad_norm=0.5, optimizer="sgd")
+    model.fit(X_TEXT, Y_TEXT)
+    names = [name for name, _ in model.net_.callbacks_]
+    assert "gradient_clipping" in names
+    assert isinstance(model.net_.optimizer_, torch.optim.SGD)
+    model = Seq2SeqTransformer(**TINY, clip_grad_norm=None, optimizer=torch.optim.AdamW)
+    model.fit(X_TEXT, Y_TEXT)
+    assert "gradient_clipping" not in [name for name, _ in model.net_.callbacks_]
+
+
+def test_device_auto_resolves():
+    model = Seq2SeqTransformer(**dict(TINY, device="auto")).fit(X_TEXT, Y_TEXT)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert next(model.net_.module_.parameters()).device.type == expected
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_fit_predict_and_unpickle():
+    model = Seq2SeqTransformer(**dict(TINY, device="cuda")).fit(X_TEXT, Y_TEXT)
+    restored = pickle.loads(pickle.dumps(model))
+    assert list(restored.predict(X_TEXT)) == list(model.predict(X_TEXT))
+
+
+# -- the sklearn contract ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "check",
+    [
+        check_no_attributes_set_in_init,
+        check_get_params_invariance,
+        check_set_params,
+        check_parameters_default_constructible,
+    ],
+)
+def test_sklearn_api_checks(check):
+    check("Seq2SeqTransformer", Seq2SeqTransformer())
+
+
+def test_not_fitted_errors():
+    model = Seq2SeqTransformer()
+    for method in (model.predict, model.transform, model.predict_with_attention):
+        with pytest.raises(NotFittedError):
+            method(X_TEXT)
+
+
+def test_clone_repr_and_pickle():
+    model = Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
+    assert "hidden_dim=8" in repr(model)
+    assert clone(model).get_params() == model.get_params()
+    assert not hasattr(clone(model), "net_")
+    restored = pickle.loads(pickle.dumps(model))
+    assert list(restored.predict(X_TEXT)) == list(model.predict(X_TEXT))
+    np.testing.assert_array_equal(restored.transform(X_TEXT), model.transform(X_TEXT))
+
+
+def test_get_params_shows_only_our_parameters():
+    params = Seq2SeqTransformer().get_params()
+    assert {"hidden_dim", "decoder", "attention", "beam_width", "device"} <= set(params)
+    assert not any("__" in name for name in params)
+
+
+def test_tags_say_what_input_is_taken():
+    tags = Seq2SeqTransformer().__sklearn_tags__()
+    assert tags.input_tags.string and tags.input_tags.three_d_array
+    assert not tags.target_tags.required
+
+
+# -- pipelines, grid search, pandas --------------------------------------------------
+def test_pipeline_on_raw_strings():
+    pipe = make_pipeline(SequenceVectorizer(), Seq2SeqTransformer(**TINY))
+    pipe.fit(X_TEXT, Y_TEXT)
+    y_pred = pipe.predict(X_TEXT)
+    assert isinstance(y_pred[0], str)
+    assert pipe.score(X_TEXT, Y_TEXT) == pytest.approx(bleu_score(Y_TEXT, y_pred))
+
+
+class RecordThreads(Callback):
+    """Records torch's thread count while training."""
+
+    def on_train_begin(self, net, **kwargs):
+        net.threads_seen_ = torch.get_num_threads()
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_grid_search_with_bleu_scorer(n_jobs):
+    X, _, y, _ = make_reversal(n_samples=60, max_length=4, random_state=0)
+    pipe = make_pipeline(
+        SequenceVectorizer(),
+        Seq2SeqTransformer(**TINY, callbacks=[("threads", RecordThreads())]),
+    )
+    search = GridSearchCV(
+        pipe,
+        {
+            "seq2seqtransformer__hidden_dim": [16, 32],
+            "seq2seqtransformer__decoder": ["simple", "attention"],
+        },
+        scoring=bleu_scorer,
+        cv=3,
+        error_score="raise",
+        n_jobs=n_jobs,
+    )
+    search.fit(X, y)
+    results = pd.DataFrame(search.cv_results_)
+    assert len(results) == 4
+    assert results["mean_test_score"].between(0, 100).all()
+    assert search.best_params_["seq2seqtransformer__hidden_dim"] in (16, 32)
+
+
+def test_workers_do_not_oversubscribe_cores():
+    """Under joblib with 2 workers each fit uses at most its share of the cores."""
+    from joblib import Parallel, delayed
+
+    def threads_in_fit():
+        model = Seq2SeqTransformer(**TINY, callbacks=[("threads", RecordThreads())])
+        return model.fit(X_TEXT, Y_TEXT).net_.threads_seen_
+
+    import os
+
+    seen = Parallel(n_jobs=2)(delayed(threads_in_fit)() for _ in range(2))
+    assert max(seen) <= max(1, (os.cpu_count() or 1) // 2)
+
+
+def test_predictions_drop_into_a_dataframe_column():
+    df = pd.DataFrame({"src": X_TEXT, "tgt": Y_TEXT}, index=np.arange(100, 124))
+    model = Seq2SeqTransformer(**TINY).fit(df["src"], df["tgt"])
+    df["pred"] = model.predict(df["src"])
+    assert df["pred"].notna().all()
+    assert df["pred"].map(type).eq(str).all()
+
+
+# -- valid but odd input -------------------------------------------------------------
+def test_odd_but_valid_inputs():
+    model = Seq2SeqTransformer(**TINY).fit(X_TEXT + [""], Y_TEXT + [""])
+    odd = ["never seen tokens", "", "1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9", "4"]
+    y_pred = model.predict(odd)
+    assert len(y_pred) == 4
+    assert len(model.predict(["1 2"])) == 1
+    assert len(model.predict(("1 2", "3"))) == 2
+    assert model.transform([""]).shape == (1, 8)
+    np.testing.assert_array_equal(model.transform([""]), 0.0)  # empty = zero context
+
+
+def test_inputs_are_not_modified():
+    X = [s.split() for s in X_TEXT]
+    y = pd.Series(Y_TEXT)
+    X_before, y_before = copy.deepcopy(X), y.copy()
+    floats = np.random.default_rng(0).normal(size=(24, 3, 2)).astype(np.float32)
+    floats_before = floats.copy()
+    model = Seq2SeqTransformer(**TINY).fit(X, y)
+    model.predict(X)
+    Seq2SeqTransformer(**TINY).fit(floats).predict(floats)
+    assert X == X_before
+    pd.testing.assert_series_equal(y, y_before)
+    np.testing.assert_array_equal(floats, floats_before)
+
+
+# -- bad input -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"hidden_dim": 0}, "hidden_dim"),
+        ({"hidden_dim": 2.5}, "hidden_dim"),
+        ({"cell": "transformer"}, "cell"),
+        ({"decoder": "fancy"}, "decoder"),
+        ({"attention": "cosine"}, "attention"),
+        ({"dropout": 1.0}, "dropout"),
+        ({"teacher_forcing_ratio": 1.5}, "teacher_forcing_ratio"),
+        ({"beam_width": 0}, "beam_width"),
+        ({"length_penalty": -1.0}, "length_penalty"),
+        ({"max_epochs": 0}, "max_epochs"),
+        ({"lr": 0}, "lr"),
+        ({"batch_size": "big"}, "batch_size"),
+        ({"device": "gpu"}, "device"),
+        ({"depth": (2, 0)}, "depth"),
+        ({"depth": (1, 2, 3)}, "depth"),
+        ({"optimizer": "adagradx"}, "optimizer"),
+        ({"verbose": 3}, "verbose"),
+        ({"validation_fraction": 1.0}, "validation_fraction"),
+        ({"analyzer": "sentence"}, "analyzer"),
+    ],
+)
+def test_invalid_parameters_are_named(params, match):
+    with pytest.raises(ValueError, match=match):
+        Seq2SeqTransformer(**{**TINY, **params}).fit(X_TEXT, Y_TEXT)
+
+
+def test_callbacks_must_be_skorch_callbacks():
+    with pytest.raises(TypeError, match="callbacks"):
+        Seq2SeqTransformer(**TINY, callbacks=["not a callback"]).fit(X_TEXT, Y_TEXT)
+
+
+@pytest.mark.parametrize(
+    "X, y, error, match",
+    [
+        (X_TEXT, Y_TEXT[:-1], ValueError, "different numbers of samples"),
+        ("1 2 3", Y_TEXT, ValueError, "string object received"),
+        ([], [], ValueError, "empty"),
+        (["1 2", None] + X_TEXT[2:], Y_TEXT, ValueError, "X contains None at index 1"),
+        (X_TEXT, Y_TEXT[:3] + [None] + Y_TEXT[4:], ValueError, "y contains None"),
+        (np.array([[0.5, np.nan]] * 24), None, ValueError, "NaN"),
+        (np.array([[0.5, np.inf]] * 24), None, ValueError, "infinity"),
+        (
+            [np.zeros((3, 2)), np.zeros((4, 2))] * 12,
+            None,
+            ValueError,
+            "different lengths",
+        ),
+        (np.zeros(24), None, ValueError, "2-D"),
+        (42, None, TypeError, "X"),
+    ],
+    ids=[
+        "lengths",
+        "bare-string",
+        "empty",
+        "none-in-X",
+        "none-in-y",
+        "nan",
+        "inf",
+        "ragged",
+        "1d-floats",
+        "not-iterable",
+    ],
+)
+def test_bad_input_gets_a_clear_error(X, y, error, match):
+    with pytest.raises(error, match=match):
+        Seq2SeqTransformer(**TINY).fit(X, y)
+
+
+def test_different_number_of_features_at_predict():
+    X = np.random.default_rng(0).normal(size=(20, 4, 3)).astype(np.float32)
+    model = Seq2SeqTransformer(**TINY).fit(X)
+    with pytest.raises(ValueError, match="X has 2 features.*expecting 3 features"):
+        model.predict(X[:, :, :2])
+    with pytest.raises(ValueError, match="fitted on float arrays"):
+        model.predict(X_TEXT)
