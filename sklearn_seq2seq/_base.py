@@ -26,6 +26,8 @@ from skorch.dataset import ValidSplit
 from ._inputs import Encoded, SequenceCodec
 from ._net import Seq2SeqNet, TrimPadding
 
+INFERENCE_BATCH_SIZE = 256
+
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
     "adamw": torch.optim.AdamW,
@@ -205,11 +207,17 @@ class BaseSeq2Seq(BaseEstimator):
                     ),
                 )
             )
+        if self.early_stopping:
+            callbacks.extend(self._validation_scoring())
         if self.verbose >= 2:
             callbacks.append(("progress_bar", ProgressBar()))
         # The user's callbacks are copied: fitting must not change what they passed.
         callbacks.extend(copy.deepcopy(self.callbacks or []))
         return callbacks
+
+    def _validation_scoring(self) -> list:
+        """Extra per-epoch scores on the validation split (skorch EpochScoring)."""
+        return []
 
     def _train(
         self,
@@ -230,6 +238,12 @@ class BaseSeq2Seq(BaseEstimator):
         optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
         collate = TrimPadding(trim_target=target_kind == "tokens")
         n_samples = len(trg)
+        if self.early_stopping and int(n_samples * self.validation_fraction) < 1:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} of {n_samples} "
+                "samples leaves no validation sample for early_stopping; use more "
+                "data or a larger validation_fraction."
+            )
         train_split = (
             ValidSplit(self.validation_fraction, stratified=False, random_state=seed)
             if self.early_stopping
@@ -276,12 +290,17 @@ class BaseSeq2Seq(BaseEstimator):
         return next(self.net_.module_.parameters()).device
 
     def _batches(self, X: Encoded) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        """``(src, src_lengths)`` tensors on the module's device, batch by batch."""
+        """``(src, src_lengths)`` tensors on the module's device, batch by batch.
+
+        Inference batches are larger than training ones (no gradients to keep); the
+        networks give every sequence the same result whatever its batch.
+        """
         device = self._device
         n_samples = len(X.lengths)
-        for start in range(0, n_samples, self.batch_size):
-            lengths = X.lengths[start : start + self.batch_size]
-            src = X.data[start : start + self.batch_size]
+        batch_size = max(self.batch_size, INFERENCE_BATCH_SIZE)
+        for start in range(0, n_samples, batch_size):
+            lengths = X.lengths[start : start + batch_size]
+            src = X.data[start : start + batch_size]
             if src.ndim == 2:
                 src = src[:, : max(1, int(lengths.max()))]
             yield (

@@ -12,6 +12,7 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
+from skorch.callbacks import EpochScoring
 
 from ._base import BaseSeq2Seq, limit_threads
 from .nn import build_sequence_classifier
@@ -220,6 +221,16 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         )
         return self
 
+    def _validation_scoring(self) -> list:
+        return [
+            (
+                "valid_acc",
+                EpochScoring(
+                    _validation_accuracy, name="valid_acc", lower_is_better=False
+                ),
+            )
+        ]
+
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities.
 
@@ -259,6 +270,12 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         """
         proba = self.predict_proba(X)
         return self.classes_[proba.argmax(axis=1)]
+
+
+def _validation_accuracy(net: Any, X: Any, y: Any) -> float:
+    """Accuracy of the skorch net on the validation split (for ``EpochScoring``)."""
+    y_pred = np.asarray(net.predict_proba(X)).argmax(axis=1)
+    return float(np.mean(y_pred == np.asarray(y)))
 
 
 def _has_strings(y: Any) -> bool:

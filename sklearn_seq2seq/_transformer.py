@@ -17,8 +17,6 @@ from ._inputs import BOS_INDEX, EOS_INDEX, PAD_INDEX, SequenceCodec
 from .metrics import bleu_score
 from .nn import beam_search, build_encoder_decoder, greedy_search
 
-_PREDICT_BATCH_SIZE = 256
-
 
 class Seq2SeqTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSeq2Seq
@@ -276,14 +274,8 @@ class Seq2SeqTransformer(
         attention: list[np.ndarray] | None = (
             [] if module.decoder.uses_attention else None
         )
-        batch_size = self.batch_size
-        self.batch_size = max(batch_size, _PREDICT_BATCH_SIZE)
-        try:
-            batches = list(self._batches(X_encoded))
-        finally:
-            self.batch_size = batch_size
         with torch.no_grad():
-            for src, src_lengths in batches:
+            for src, src_lengths in self._batches(X_encoded):
                 if codec.is_tokens:
                     search_kwargs = {
                         "max_length": self.max_output_length_,

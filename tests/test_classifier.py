@@ -102,3 +102,21 @@ def test_pickle_round_trip_keeps_predictions():
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(clf.predict_proba(X), restored.predict_proba(X))
     assert clone(clf).get_params() == clf.get_params()
+
+
+def test_early_stopping_scores_validation_accuracy():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 4, 2)).astype(np.float32)
+    y = (X[:, 0, 0] > 0).astype(int)
+    clf = Seq2SeqClassifier(**{**FAST, "max_epochs": 3}, early_stopping=True)
+    history = clf.fit(X, y).history_
+    assert {"valid_loss", "valid_acc"} <= set(history.columns)
+    assert history["valid_acc"].between(0, 1).all()
+
+
+def test_validation_fraction_must_leave_a_sample():
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    with pytest.raises(ValueError, match="validation_fraction"):
+        Seq2SeqClassifier(**FAST, early_stopping=True, validation_fraction=0.1).fit(
+            X, [0, 1, 0, 1, 0]
+        )
