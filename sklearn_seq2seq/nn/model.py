@@ -128,6 +128,53 @@ def _split_depth(depth: int | tuple[int, int]) -> tuple[int, int]:
     return int(encoder_layers), int(decoder_layers)
 
 
+def _build_parts(
+    *,
+    src_vocab_size: int | None,
+    src_features: int | None,
+    trg_vocab_size: int | None,
+    trg_features: int | None,
+    hidden_dim: int,
+    embedding_dim: int | None,
+    cell: str,
+    depth: int | tuple[int, int],
+    decoder: str,
+    attention: str,
+    bidirectional: bool,
+    dropout: float,
+    pad_index: int,
+    bos_index: int,
+) -> tuple[RecurrentEncoder, RecurrentDecoder]:
+    """The encoder and decoder both models are made of."""
+    encoder_layers, decoder_layers = _split_depth(depth)
+    encoder = RecurrentEncoder(
+        hidden_dim,
+        vocab_size=src_vocab_size,
+        n_features=src_features,
+        embedding_dim=embedding_dim,
+        cell=cell,
+        num_layers=encoder_layers,
+        bidirectional=bidirectional,
+        dropout=dropout,
+        pad_index=pad_index,
+    )
+    decoder_module = build_decoder(
+        decoder,
+        hidden_dim,
+        vocab_size=trg_vocab_size,
+        n_features=trg_features,
+        embedding_dim=embedding_dim,
+        cell=cell,
+        num_layers=decoder_layers,
+        encoder_layers=encoder_layers,
+        dropout=dropout,
+        attention=attention,
+        pad_index=pad_index,
+        bos_index=bos_index,
+    )
+    return encoder, decoder_module
+
+
 def build_encoder_decoder(
     *,
     src_vocab_size: int | None = None,
@@ -152,33 +199,25 @@ def build_encoder_decoder(
     and one of ``trg_vocab_size`` (token target) and ``trg_features`` (vector target).
     ``depth`` is an int or ``(encoder_layers, decoder_layers)``.
     """
-    encoder_layers, decoder_layers = _split_depth(depth)
-    enc = RecurrentEncoder(
-        hidden_dim,
-        vocab_size=src_vocab_size,
-        n_features=src_features,
+    encoder, decoder_module = _build_parts(
+        src_vocab_size=src_vocab_size,
+        src_features=src_features,
+        trg_vocab_size=trg_vocab_size,
+        trg_features=trg_features,
+        hidden_dim=hidden_dim,
         embedding_dim=embedding_dim,
         cell=cell,
-        num_layers=encoder_layers,
+        depth=depth,
+        decoder=decoder,
+        attention=attention,
         bidirectional=bidirectional,
         dropout=dropout,
         pad_index=pad_index,
-    )
-    dec = build_decoder(
-        decoder,
-        hidden_dim,
-        vocab_size=trg_vocab_size,
-        n_features=trg_features,
-        embedding_dim=embedding_dim,
-        cell=cell,
-        num_layers=decoder_layers,
-        encoder_layers=encoder_layers,
-        dropout=dropout,
-        attention=attention,
-        pad_index=pad_index,
         bos_index=bos_index,
     )
-    return EncoderDecoder(enc, dec, teacher_forcing_ratio=teacher_forcing_ratio)
+    return EncoderDecoder(
+        encoder, decoder_module, teacher_forcing_ratio=teacher_forcing_ratio
+    )
 
 
 def build_sequence_classifier(
@@ -198,32 +237,29 @@ def build_sequence_classifier(
     dropout: float = 0.0,
     pad_index: int = 0,
 ) -> SequenceClassifierModule:
-    """Build a :class:`SequenceClassifierModule` (seed 000's seq2seq classifier)."""
-    encoder_layers, decoder_layers = _split_depth(depth)
-    enc = RecurrentEncoder(
-        hidden_dim,
-        vocab_size=src_vocab_size,
-        n_features=src_features,
+    """Build a :class:`SequenceClassifierModule` (seed 000's seq2seq classifier).
+
+    The decoder emits ``output_length`` vectors of ``output_dim`` features, fed back
+    as its own next inputs where the mode uses previous outputs.
+    """
+    encoder, decoder_module = _build_parts(
+        src_vocab_size=src_vocab_size,
+        src_features=src_features,
+        trg_vocab_size=None,
+        trg_features=output_dim,
+        hidden_dim=hidden_dim,
         embedding_dim=embedding_dim,
         cell=cell,
-        num_layers=encoder_layers,
+        depth=depth,
+        decoder=decoder,
+        attention=attention,
         bidirectional=bidirectional,
         dropout=dropout,
         pad_index=pad_index,
-    )
-    dec = build_decoder(
-        decoder,
-        hidden_dim,
-        n_features=output_dim,
-        embedding_dim=embedding_dim,
-        cell=cell,
-        num_layers=decoder_layers,
-        encoder_layers=encoder_layers,
-        dropout=dropout,
-        attention=attention,
+        bos_index=2,
     )
     return SequenceClassifierModule(
-        enc, dec, output_length=output_length, n_classes=n_classes
+        encoder, decoder_module, output_length=output_length, n_classes=n_classes
     )
 
 
