@@ -1,0 +1,261 @@
+"""Plots of attention weights and training curves (needs matplotlib).
+
+matplotlib is an optional dependency: ``pip install sklearn-seq2seq[plot]``. It is
+imported inside the functions, so importing this module does not need it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["plot_attention", "plot_history"]
+
+_EOS = "<eos>"
+
+
+def _pyplot() -> Any:
+    """``matplotlib.pyplot``, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise ImportError(
+            "Plotting requires matplotlib; install it with "
+            "pip install sklearn-seq2seq[plot]"
+        ) from exc
+    return plt
+
+
+def _tokens(tokens: Any, name: str) -> list[str]:
+    """Token labels as a list of str; a string is split on whitespace."""
+    if isinstance(tokens, str):
+        return tokens.split()
+    try:
+        return [str(token) for token in tokens]
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a sequence of tokens or a string, got "
+            f"{type(tokens).__name__}."
+        ) from None
+
+
+def plot_attention(
+    attention: Any,
+    source_tokens: Sequence[str] | str | None = None,
+    output_tokens: Sequence[str] | str | None = None,
+    *,
+    ax: Any = None,
+    cmap: str = "viridis",
+) -> Any:
+    """Plot one attention matrix as a heatmap: output steps by source positions.
+
+    Cell ``(i, j)`` is the weight that output step ``i`` gives to source position
+    ``j``, as returned per sample by
+    :meth:`Seq2SeqTransformer.predict_with_attention
+    <sklearn_seq2seq.Seq2SeqTransformer.predict_with_attention>`.
+
+    Parameters
+    ----------
+    attention : array-like of shape (output_steps, source_length)
+        Attention weights of one sequence.
+    source_tokens : sequence of str or str, default=None
+        Column labels, one per source position. A string is split on whitespace
+        (pass ``list(text)`` for characters). None labels columns by position.
+    output_tokens : sequence of str or str, default=None
+        Row labels, one per output step. One fewer than ``output_steps`` is
+        accepted: the last row is then labelled ``"<eos>"``, because
+        ``predict_with_attention`` includes the step that predicted the end of the
+        sequence. A string is split on whitespace. None labels rows by position.
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; None creates a new figure.
+    cmap : str or matplotlib.colors.Colormap, default="viridis"
+        Colormap of the heatmap.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The axes with the heatmap (``ax.images[0]``) and a colorbar beside it.
+
+    Raises
+    ------
+    ValueError
+        If ``attention`` is not a non-empty 2-D array, or the number of
+        ``source_tokens`` or ``output_tokens`` does not match its shape.
+
+    See Also
+    --------
+    plot_history : Loss curves of a fitted estimator.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from sklearn_seq2seq.plotting import plot_attention
+    >>> weights = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]])
+    >>> ax = plot_attention(weights, ["4", "2"], ["forty", "two"])
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['forty', 'two', '<eos>']
+
+    With a fitted attention model (trained far too briefly to be right here):
+
+    >>> from sklearn_seq2seq import Seq2SeqTransformer
+    >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
+    >>> y = [" ".join(reversed(s.split())) for s in X]
+    >>> model = Seq2SeqTransformer(hidden_dim=8, max_epochs=2, random_state=0)
+    >>> y_pred, attention = model.fit(X, y).predict_with_attention(["1 2 3"])
+    >>> ax = plot_attention(attention[0], "1 2 3", y_pred[0])
+    >>> ax.images[0].get_array().shape == attention[0].shape
+    True
+    """
+    weights = np.asarray(attention, dtype=float)
+    if weights.ndim != 2 or weights.size == 0:
+        raise ValueError(
+            "attention must be a non-empty 2-D array of shape "
+            f"(output_steps, source_length), got shape {weights.shape}."
+        )
+    n_outputs, n_sources = weights.shape
+    source_labels = output_labels = None
+    if source_tokens is not None:
+        source_labels = _tokens(source_tokens, "source_tokens")
+        if len(source_labels) != n_sources:
+            raise ValueError(
+                f"source_tokens has {len(source_labels)} tokens but attention has "
+                f"{n_sources} source positions (columns)."
+            )
+    if output_tokens is not None:
+        output_labels = _tokens(output_tokens, "output_tokens")
+        if len(output_labels) == n_outputs - 1:
+            output_labels.append(_EOS)
+        if len(output_labels) != n_outputs:
+            raise ValueError(
+                f"output_tokens has {len(output_labels)} tokens but attention has "
+                f"{n_outputs} output steps (rows); pass {n_outputs} tokens, or "
+                f"{n_outputs - 1} when the last row is the {_EOS} step."
+            )
+
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots()
+    # Weights are probabilities: a fixed 0..1 scale makes heatmaps comparable.
+    in_unit_range = bool(np.all((weights >= 0) & (weights <= 1)))
+    limits = {"vmin": 0.0, "vmax": 1.0} if in_unit_range else {}
+    image = ax.imshow(weights, cmap=cmap, aspect="auto", **limits)
+    ax.figure.colorbar(image, ax=ax)
+    if source_labels is not None:
+        ax.set_xticks(np.arange(n_sources))
+        ax.set_xticklabels(source_labels, rotation=90)
+    if output_labels is not None:
+        ax.set_yticks(np.arange(n_outputs))
+        ax.set_yticklabels(output_labels)
+    ax.set_xlabel("source")
+    ax.set_ylabel("output")
+    return ax
+
+
+def plot_history(
+    estimator_or_history: Any,
+    *,
+    metrics: Sequence[str] | str = ("train_loss", "valid_loss"),
+    ax: Any = None,
+) -> Any:
+    """Plot training curves, one line per metric, against the epoch.
+
+    Parameters
+    ----------
+    estimator_or_history : fitted estimator or pandas.DataFrame
+        A fitted :class:`~sklearn_seq2seq.Seq2SeqTransformer` or
+        :class:`~sklearn_seq2seq.Seq2SeqClassifier` (its ``history_`` is plotted),
+        or such a history itself: a DataFrame with one row per epoch and an
+        ``epoch`` column (rows are numbered from 1 without it).
+    metrics : sequence of str or str, default=("train_loss", "valid_loss")
+        Columns to plot; those missing from the history are skipped
+        (``valid_loss`` exists only when the estimator used early stopping).
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; None creates a new figure.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The axes with one line per metric present (``ax.lines``), labelled by
+        the metric's name.
+
+    Raises
+    ------
+    sklearn.exceptions.NotFittedError
+        If an estimator is given that is not fitted yet.
+    ValueError
+        If none of ``metrics`` is in the history.
+
+    See Also
+    --------
+    plot_attention : Heatmap of attention weights.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from sklearn_seq2seq.plotting import plot_history
+    >>> history = pd.DataFrame(
+    ...     {"epoch": [1, 2, 3], "train_loss": [2.0, 1.1, 0.7], "dur": [0.3] * 3}
+    ... )
+    >>> ax = plot_history(history)
+    >>> [line.get_label() for line in ax.lines]
+    ['train_loss']
+
+    From a fitted estimator trained with early stopping:
+
+    >>> from sklearn_seq2seq import Seq2SeqTransformer
+    >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
+    >>> model = Seq2SeqTransformer(
+    ...     hidden_dim=8, max_epochs=3, early_stopping=True, random_state=0
+    ... ).fit(X)
+    >>> ax = plot_history(model)
+    >>> [line.get_label() for line in ax.lines]
+    ['train_loss', 'valid_loss']
+    """
+    if isinstance(estimator_or_history, pd.DataFrame):
+        history = estimator_or_history
+    elif hasattr(estimator_or_history, "fit"):
+        check_is_fitted(estimator_or_history)
+        history = getattr(estimator_or_history, "history_", None)
+        if not isinstance(history, pd.DataFrame):
+            raise TypeError(
+                f"{type(estimator_or_history).__name__} has no history_ DataFrame "
+                "to plot."
+            )
+    else:
+        raise TypeError(
+            "estimator_or_history must be a fitted estimator or a pandas DataFrame, "
+            f"got {type(estimator_or_history).__name__}."
+        )
+    if isinstance(metrics, str):
+        metrics = [metrics]
+    present = [metric for metric in metrics if metric in history.columns]
+    if not present:
+        raise ValueError(
+            f"None of the metrics {list(metrics)} is in the history; its columns "
+            f"are {list(history.columns)}."
+        )
+
+    plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    if ax is None:
+        _, ax = plt.subplots()
+    if "epoch" in history.columns:
+        epochs = np.asarray(history["epoch"])
+    else:
+        epochs = np.arange(1, len(history) + 1)
+    for metric in present:
+        ax.plot(epochs, np.asarray(history[metric], dtype=float), label=metric)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss" if all(m.endswith("loss") for m in present) else "value")
+    ax.legend()
+    return ax
