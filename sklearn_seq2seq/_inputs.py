@@ -239,13 +239,26 @@ class SequenceCodec:
 
     # -- decode -----------------------------------------------------------------------
     def decode(self, predicted: list[np.ndarray] | np.ndarray) -> Any:
-        """Predicted ids (one array per sample, without specials) or float arrays
-        ``(n, steps, features)`` back into the fitted kind."""
+        """Predicted ids (one array per sample, cut before ``<eos>``) or float arrays
+        ``(n, steps, features)`` back into the fitted kind.
+
+        A predicted padding or ``<bos>`` id is dropped; the unknown id becomes
+        ``"<unk>"`` (id 1 for id-array targets, as SequenceVectorizer numbers it).
+        """
         if self.kind_ == "scalars":
             return predicted[:, :, 0]
         if self.kind_ == "vectors":
             return predicted
-        tokens = [[self.itos_[i] for i in seq.tolist()] for seq in predicted]
+        unknown = UNK_INDEX if self.kind_ == "ids" else self.itos_[UNK_INDEX]
+        n_specials = len(TARGET_SPECIALS) if self.target else len(SOURCE_SPECIALS)
+        tokens = [
+            [
+                self.itos_[i] if i >= n_specials else unknown
+                for i in seq.tolist()
+                if i not in (PAD_INDEX, BOS_INDEX)
+            ]
+            for seq in predicted
+        ]
         if self.kind_ == "ids":
             width = max([self.ids_width_, *(len(seq) for seq in tokens)])
             return pad_sequences(tokens, width)
