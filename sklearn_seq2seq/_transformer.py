@@ -67,6 +67,12 @@ class Seq2SeqTransformer(
     max_output_length : int, default=None
         Most tokens predicted per sequence; ``None`` = twice the longest training
         target, plus 2.
+    autoencoder : bool, default=False
+        Ignore ``y`` and learn to reproduce ``X`` (a sequence autoencoder, seed
+        002), so that the estimator can sit before a classifier in a Pipeline, which
+        passes the labels to every step: ``make_pipeline(Seq2SeqTransformer(
+        autoencoder=True), LogisticRegression())``. ``fit(X)`` without ``y`` does the
+        same.
     max_epochs : int, default=30
         Number of passes over the training data.
     batch_size : int, default=32
@@ -132,6 +138,7 @@ class Seq2SeqTransformer(
         "beam_width": [Interval(Integral, 1, None, closed="left")],
         "length_penalty": [Interval(Real, 0, None, closed="left")],
         "max_output_length": [Interval(Integral, 1, None, closed="left"), None],
+        "autoencoder": ["boolean"],
     }
 
     def __init__(
@@ -150,6 +157,7 @@ class Seq2SeqTransformer(
         beam_width: int = 1,
         length_penalty: float = 0.0,
         max_output_length: int | None = None,
+        autoencoder: bool = False,
         max_epochs: int = 30,
         batch_size: int = 32,
         lr: float = 0.005,
@@ -176,6 +184,7 @@ class Seq2SeqTransformer(
         self.beam_width = beam_width
         self.length_penalty = length_penalty
         self.max_output_length = max_output_length
+        self.autoencoder = autoencoder
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -202,6 +211,7 @@ class Seq2SeqTransformer(
             works too.
         y : same kinds as X, default=None
             Target sequences; ``None`` trains a sequence autoencoder (target = X).
+            Ignored when ``autoencoder=True``.
 
         Returns
         -------
@@ -211,10 +221,11 @@ class Seq2SeqTransformer(
         self._check_params_across()
         limit_threads()
         X_encoded = self._fit_source(X)
+        autoencoder = self.autoencoder or y is None
         self.target_codec_ = SequenceCodec(
-            "X" if y is None else "y", target=True, analyzer=self.analyzer
+            "X" if autoencoder else "y", target=True, analyzer=self.analyzer
         )
-        target = self.target_codec_.fit(X if y is None else y)
+        target = self.target_codec_.fit(X if autoencoder else y)
         if len(target.lengths) != len(X_encoded.lengths):
             raise ValueError(
                 "X and y have different numbers of samples: "
@@ -389,25 +400,34 @@ class Seq2SeqTransformer(
     def score(self, X: Any, y: Any = None) -> float:
         """BLEU (0–100) for token targets, R² for float targets.
 
+        R² is variance-weighted over all steps and features
+        (``r2_score(..., multioutput="variance_weighted")``), so near-constant values
+        (an image's blank border, say) do not dominate it.
+
         Parameters
         ----------
         X : iterable of str or token lists, or array
             Source sequences.
         y : same kind as the fitted targets, default=None
-            True targets; ``None`` for an autoencoder (target = X).
+            True targets; ``None`` for an autoencoder (target = X). Ignored when
+            ``autoencoder=True``.
 
         Returns
         -------
         score : float
         """
-        y_true = X if y is None else y
+        y_true = X if (self.autoencoder or y is None) else y
         y_pred = self.predict(X)
         if self.target_codec_.is_tokens:
             return bleu_score(y_true, y_pred)
         y_true_array = np.asarray(y_true, dtype=np.float64)
         n_samples = len(y_true_array)
         return float(
-            r2_score(y_true_array.reshape(n_samples, -1), y_pred.reshape(n_samples, -1))
+            r2_score(
+                y_true_array.reshape(n_samples, -1),
+                y_pred.reshape(n_samples, -1),
+                multioutput="variance_weighted",
+            )
         )
 
     def __sklearn_tags__(self):

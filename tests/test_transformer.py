@@ -466,3 +466,32 @@ def test_different_number_of_features_at_predict():
         model.predict(X[:, :, :2])
     with pytest.raises(ValueError, match="fitted on float arrays"):
         model.predict(X_TEXT)
+
+
+def test_autoencoder_sits_before_a_classifier_in_a_pipeline():
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5, 2)).astype(np.float32)
+    labels = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    pipe = make_pipeline(
+        Seq2SeqTransformer(**TINY, autoencoder=True), LogisticRegression()
+    )
+    pipe.fit(X, labels)  # the Pipeline passes the labels to every step
+    assert pipe.predict(X).shape == (60,)
+    autoencoder = pipe[0]
+    assert autoencoder.predict(X).shape == X.shape  # it learned X -> X
+    with pytest.raises(ValueError, match="2-D"):
+        Seq2SeqTransformer(**TINY).fit(X, labels)  # labels are no sequence target
+
+
+def test_float_score_is_variance_weighted_r2():
+    from sklearn.metrics import r2_score
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 4, 2)).astype(np.float32)
+    X[:, :, 1] = 0.5 + 1e-3 * X[:, :, 1]  # a near-constant feature
+    model = Seq2SeqTransformer(**TINY).fit(X)
+    y_pred = model.predict(X).reshape(30, -1)
+    expected = r2_score(X.reshape(30, -1), y_pred, multioutput="variance_weighted")
+    assert model.score(X) == pytest.approx(expected)
