@@ -362,7 +362,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ids : ndarray of shape (n_samples, max_length_)
+        ids : ndarray of shape (n_samples, `max_length_`)
             Token ids, padded with 0.
         """
         sequences = self._tokenize(X)
@@ -379,7 +379,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ids : ndarray of shape (n_samples, max_length_)
+        ids : ndarray of shape (n_samples, `max_length_`)
             Token ids of dtype `dtype`: 1 for unknown tokens, 0 for padding.
             Longer sequences are truncated as `truncating` says.
         """
