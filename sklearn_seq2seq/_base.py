@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any
 
@@ -98,6 +99,7 @@ class BaseSeq2Seq(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
         "device": [DeviceOption()],
+        "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": [Interval(Integral, 0, 2, closed="both")],
     }
@@ -127,6 +129,8 @@ class BaseSeq2Seq(BaseEstimator):
                 f"{sorted(OPTIMIZERS)} or a torch.optim.Optimizer subclass, got "
                 f"{self.optimizer!r}."
             )
+        if self.n_jobs == 0:
+            raise ValueError("n_jobs == 0 has no meaning; use None, -1 or an int >= 1.")
         device = resolve_device(self.device)
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ValueError(
@@ -273,7 +277,8 @@ class BaseSeq2Seq(BaseEstimator):
             net.initialize()
             if hasattr(net.module_, "generator"):
                 net.module_.generator = torch.Generator(device=device).manual_seed(seed)
-            net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
+            with self._torch_threads():
+                net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
             if hasattr(net.module_, "generator"):
                 net.module_.generator = None  # generators do not pickle
         self.net_ = net
@@ -283,6 +288,21 @@ class BaseSeq2Seq(BaseEstimator):
                 for row in net.history.to_list()
             ]
         )
+
+    @contextmanager
+    def _torch_threads(self) -> Iterator[None]:
+        """Run torch with ``n_jobs`` threads, then restore the caller's setting."""
+        n_jobs = 1 if self.n_jobs is None else self.n_jobs
+        if n_jobs < 0:
+            n_jobs = max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+        previous = torch.get_num_threads()
+        if n_jobs != previous:
+            torch.set_num_threads(n_jobs)
+        try:
+            yield
+        finally:
+            if n_jobs != previous:
+                torch.set_num_threads(previous)
 
     # -- inference ------------------------------------------------------------------
     @property
@@ -314,14 +334,3 @@ class BaseSeq2Seq(BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.non_deterministic = self.random_state is None
         return tags
-
-
-def limit_threads() -> None:
-    """Use no more torch threads than this process's share of the cores.
-
-    joblib's workers advertise their share in ``OMP_NUM_THREADS``; torch reads it only
-    at import, so apply it again in case torch was imported before.
-    """
-    share = os.environ.get("OMP_NUM_THREADS")
-    if share and share.isdigit() and int(share) < torch.get_num_threads():
-        torch.set_num_threads(int(share))

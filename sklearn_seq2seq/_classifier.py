@@ -14,7 +14,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import EpochScoring
 
-from ._base import BaseSeq2Seq, limit_threads
+from ._base import BaseSeq2Seq
 from .nn import build_sequence_classifier
 
 
@@ -67,6 +67,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     n_iter_no_change : int, default=5
     callbacks : list of skorch callbacks, default=None
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+    n_jobs : int, default=None
+        CPU threads for torch while fitting and predicting; ``None`` means 1.
     random_state : int, RandomState instance or None, default=None
     verbose : {0, 1, 2}, default=0
         See :class:`Seq2SeqTransformer` for the training parameters.
@@ -129,6 +131,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         n_iter_no_change: int = 5,
         callbacks: list | None = None,
         device: str = "auto",
+        n_jobs: int | None = None,
         random_state: Any = None,
         verbose: int = 0,
     ) -> None:
@@ -154,6 +157,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.device = device
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -180,7 +184,6 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 "None."
             )
         self._check_params_across()
-        limit_threads()
         X_encoded = self._fit_source(X)
         y = column_or_1d(
             np.asarray(y, dtype=object if _has_strings(y) else None), warn=True
@@ -249,7 +252,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         module = self.net_.module_
         module.eval()
         probabilities = []
-        with torch.no_grad():
+        with torch.no_grad(), self._torch_threads():
             for src, src_lengths in self._batches(X_encoded):
                 logits, _ = module(src, src_lengths)
                 probabilities.append(torch.softmax(logits.double(), dim=1).cpu())

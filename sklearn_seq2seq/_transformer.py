@@ -12,8 +12,9 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseSeq2Seq, limit_threads
-from ._inputs import BOS_INDEX, EOS_INDEX, PAD_INDEX, SequenceCodec
+from ._base import BaseSeq2Seq
+from ._inputs import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX, SequenceCodec
+from ._validation import check_sequences, tokenize
 from .metrics import bleu_score
 from .nn import beam_search, build_encoder_decoder, greedy_search
 
@@ -95,6 +96,11 @@ class Seq2SeqTransformer(
         Extra skorch callbacks (or ``(name, callback)`` pairs); copied in ``fit``.
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
         ``"auto"`` uses CUDA when it is available, else the CPU.
+    n_jobs : int, default=None
+        CPU threads torch may use while fitting and predicting (restored
+        afterwards). ``None`` means 1: small recurrent networks gain little from
+        more, and lose much when other processes share the cores; ``-1`` uses all
+        cores.
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling, dropout and teacher-forcing draws; global
         random state is left untouched.
@@ -168,6 +174,7 @@ class Seq2SeqTransformer(
         n_iter_no_change: int = 5,
         callbacks: list | None = None,
         device: str = "auto",
+        n_jobs: int | None = None,
         random_state: Any = None,
         verbose: int = 0,
     ) -> None:
@@ -195,6 +202,7 @@ class Seq2SeqTransformer(
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.device = device
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -219,7 +227,6 @@ class Seq2SeqTransformer(
             The fitted estimator.
         """
         self._check_params_across()
-        limit_threads()
         X_encoded = self._fit_source(X)
         autoencoder = self.autoencoder or y is None
         self.target_codec_ = SequenceCodec(
@@ -285,13 +292,14 @@ class Seq2SeqTransformer(
         attention: list[np.ndarray] | None = (
             [] if module.decoder.uses_attention else None
         )
-        with torch.no_grad():
+        with torch.no_grad(), self._torch_threads():
             for src, src_lengths in self._batches(X_encoded):
                 if codec.is_tokens:
                     search_kwargs = {
                         "max_length": self.max_output_length_,
                         "eos_index": EOS_INDEX,
                         "pad_index": PAD_INDEX,
+                        "blocked_indices": (PAD_INDEX, UNK_INDEX, BOS_INDEX),
                     }
                     if self.beam_width == 1:
                         out = greedy_search(module, src, src_lengths, **search_kwargs)
@@ -392,13 +400,16 @@ class Seq2SeqTransformer(
         module = self.net_.module_
         module.eval()
         features = []
-        with torch.no_grad():
+        with torch.no_grad(), self._torch_threads():
             for src, src_lengths in self._batches(X_encoded):
                 features.append(module.encode(src, src_lengths).context.float().cpu())
         return torch.cat(features).numpy()
 
     def score(self, X: Any, y: Any = None) -> float:
         """BLEU (0–100) for token targets, R² for float targets.
+
+        BLEU counts n-grams of the analyzer's tokens: words, or characters with
+        ``analyzer="char"``.
 
         R² is variance-weighted over all steps and features
         (``r2_score(..., multioutput="variance_weighted")``), so near-constant values
@@ -418,6 +429,10 @@ class Seq2SeqTransformer(
         """
         y_true = X if (self.autoencoder or y is None) else y
         y_pred = self.predict(X)
+        if self.target_codec_.kind_ == "str" and self.analyzer == "char":
+            # BLEU over characters: word n-grams of short outputs say nothing.
+            y_true = tokenize(*check_sequences(y_true, name="y"), analyzer="char")
+            y_pred = [list(prediction) for prediction in y_pred]
         if self.target_codec_.is_tokens:
             return bleu_score(y_true, y_pred)
         y_true_array = np.asarray(y_true, dtype=np.float64)

@@ -495,3 +495,36 @@ def test_float_score_is_variance_weighted_r2():
     y_pred = model.predict(X).reshape(30, -1)
     expected = r2_score(X.reshape(30, -1), y_pred, multioutput="variance_weighted")
     assert model.score(X) == pytest.approx(expected, rel=1e-5)
+
+
+def test_threads_follow_n_jobs_and_are_restored():
+    import os
+
+    before = torch.get_num_threads()
+    for n_jobs, expected in [(None, 1), (-1, os.cpu_count() or 1), (2, 2)]:
+        model = Seq2SeqTransformer(
+            **TINY, n_jobs=n_jobs, callbacks=[("threads", RecordThreads())]
+        ).fit(X_TEXT, Y_TEXT)
+        assert model.net_.threads_seen_ == expected
+        assert torch.get_num_threads() == before
+    with pytest.raises(ValueError, match="n_jobs"):
+        Seq2SeqTransformer(**TINY, n_jobs=0).fit(X_TEXT, Y_TEXT)
+
+
+def test_predictions_never_contain_special_tokens():
+    """An untrained model must still not emit <pad>, <bos> or <unk> as tokens."""
+    model = Seq2SeqTransformer(**dict(TINY, max_epochs=1, lr=1e-5), beam_width=1)
+    model.fit(X_TEXT, Y_TEXT)
+    for beam_width in (1, 3):
+        model.set_params(beam_width=beam_width)
+        words = {w for p in model.predict(X_TEXT) for w in p.split()}
+        assert not words & {"<pad>", "<bos>", "<unk>", "<eos>"}
+
+
+def test_char_targets_are_scored_with_character_bleu():
+    X = ["abc", "bca", "cab", "acb"] * 4
+    y = [s[::-1] for s in X]
+    model = Seq2SeqTransformer(analyzer="char", **TINY).fit(X, y)
+    y_pred = model.predict(X)
+    expected = bleu_score([list(s) for s in y], [list(s) for s in y_pred])
+    assert model.score(X, y) == pytest.approx(expected)

@@ -11,6 +11,7 @@ divided by the length penalty for beam search) and ``attention``
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import torch
@@ -32,6 +33,13 @@ def length_penalty_factor(length: Tensor | int, alpha: float) -> Tensor | float:
     return ((5.0 + length) / 6.0) ** alpha
 
 
+def _block(log_probs: Tensor, blocked_indices: Sequence[int]) -> Tensor:
+    """Forbid ids that must never be generated (padding, ``<bos>``...)."""
+    if blocked_indices:
+        log_probs[:, list(blocked_indices)] = float("-inf")
+    return log_probs
+
+
 @torch.no_grad()
 def greedy_search(
     model: EncoderDecoder,
@@ -41,6 +49,7 @@ def greedy_search(
     max_length: int,
     eos_index: int,
     pad_index: int = 0,
+    blocked_indices: Sequence[int] = (),
 ) -> SearchOutput:
     """Decode by taking the most probable token at every step.
 
@@ -55,6 +64,9 @@ def greedy_search(
     max_length : int
         Most tokens generated per sequence (``<eos>`` included).
     eos_index, pad_index : int
+    blocked_indices : sequence of int, default=()
+        Ids never generated (their log-probability is set to -inf), e.g. padding,
+        unknown and ``<bos>``.
 
     Returns
     -------
@@ -69,7 +81,7 @@ def greedy_search(
     tokens, weights_steps = [], []
     for _ in range(max_length):
         logits, state, weights = decoder.step(prev, state)
-        log_probs = torch.log_softmax(logits.float(), dim=-1)
+        log_probs = _block(torch.log_softmax(logits.float(), dim=-1), blocked_indices)
         best_log_prob, best = log_probs.max(dim=-1)  # batch
         best = best.masked_fill(finished, pad_index)
         scores = scores + best_log_prob.masked_fill(finished, 0.0)
@@ -95,6 +107,7 @@ def beam_search(
     eos_index: int,
     pad_index: int = 0,
     length_penalty: float = 0.0,
+    blocked_indices: Sequence[int] = (),
 ) -> SearchOutput:
     """Batched beam search; returns the best finished hypothesis of every sequence.
 
@@ -119,6 +132,8 @@ def beam_search(
     eos_index, pad_index : int
     length_penalty : float, default=0.0
         GNMT's ``alpha`` (0 = no normalisation, larger favours longer outputs).
+    blocked_indices : sequence of int, default=()
+        Ids never generated, as for :func:`greedy_search`.
 
     Returns
     -------
@@ -171,7 +186,9 @@ def beam_search(
 
     for t in range(max_length):
         logits, state, weights = decoder.step(prev, state)
-        log_probs = torch.log_softmax(logits.float(), dim=-1)  # batch*k x vocab
+        log_probs = _block(
+            torch.log_softmax(logits.float(), dim=-1), blocked_indices
+        )  # batch*k x vocab
         vocab_size = log_probs.shape[1]
         candidates = (
             alive_scores.unsqueeze(2) + log_probs.view(batch_size, k, -1)
