@@ -4,9 +4,8 @@ It fits a :class:`~sklearn_seq2seq.Seq2SeqTransformer` (an attention decoder by
 default) on a toy task from :mod:`sklearn_seq2seq.datasets`, shows the epoch table,
 prints the test BLEU and exact-match accuracy and some source / prediction / truth
 rows, then trains a shorter run of the other decoder ("simple" against "attention")
-and prints both side by side. The defaults take about 20 s on 2 idle CPU cores; other
-busy processes on those cores can slow torch's multi-threaded training many times over
-(``OMP_NUM_THREADS=1`` then helps).
+and prints both side by side. The defaults take about 20 s on 2 CPU cores (the
+estimators train with one torch thread by default, see their ``n_jobs``).
 Run ``python -m sklearn_seq2seq --help`` for the options.
 """
 
@@ -77,11 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
             "BLEU and exact-match accuracy with some predictions, and compare it with "
             "a shorter run of the other decoder (simple vs. attention)."
         ),
-        epilog=(
-            "With the defaults the demo takes about 20 s on 2 idle CPU cores; when "
-            "other processes keep the cores busy, OMP_NUM_THREADS=1 can make it "
-            "several times faster."
-        ),
+        epilog=("With the defaults the demo takes about 20 s on 2 CPU cores."),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
