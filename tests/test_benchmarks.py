@@ -1,0 +1,51 @@
+"""The benchmark script runs end to end with tiny settings and prints its tables.
+
+Only that it runs and what it prints is checked here; speed is measured by the script
+itself (``benchmarks/bench_seq2seq.py``), never asserted in tests.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_seq2seq.py"
+MODES = ("simple", "feedback", "peek", "attention")
+TITLES = ("Training:", "Prediction:", "Beam search", "Peak memory")
+
+
+def table_rows(lines: list[str], title: str) -> list[list[str]]:
+    """Cells of the rows of the plain-text table titled ``title``."""
+    (start,) = [i for i, line in enumerate(lines) if line.startswith(title)]
+    rows = []
+    # title, blank line, header, rule, then rows up to a blank line
+    for line in lines[start + 4 :]:
+        if not line.strip():
+            break
+        rows.append(line.split())
+    return rows
+
+
+def test_quick_benchmark_prints_every_table_with_a_row_per_decoder():
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--threads", "1"],
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    out = completed.stdout
+    assert re.search(r"^torch threads\s+: 1$", out, flags=re.MULTILINE)
+    assert re.search(r"^load average at start\s+: [\d.]+ [\d.]+ [\d.]+$", out, re.M)
+
+    lines = out.splitlines()
+    for title in TITLES:
+        rows = table_rows(lines, title)
+        assert [row[0] for row in rows] == list(MODES), out
+    for row in table_rows(lines, "Training:"):
+        ours_s, hand_s, wall_ratio, cpu_ratio = map(float, row[1:5])
+        assert min(ours_s, hand_s) >= 0 and min(wall_ratio, cpu_ratio) > 0
+    for row in table_rows(lines, "Beam search"):
+        assert row[-1] == "4/4"  # batched and one-at-a-time outputs agree
