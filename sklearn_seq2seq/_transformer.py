@@ -280,7 +280,9 @@ class Seq2SeqTransformer(
         return self
 
     # -- prediction -----------------------------------------------------------------
-    def _decode(self, X: Any) -> tuple[Any, list[np.ndarray] | None]:
+    def _decode(
+        self, X: Any, with_attention: bool = False
+    ) -> tuple[Any, list[np.ndarray] | None]:
         """Predictions in the fitted target kind, and per-sample attention weights
         ``(output_len, src_len)`` (None without an attention decoder)."""
         check_is_fitted(self)
@@ -290,7 +292,7 @@ class Seq2SeqTransformer(
         codec = self.target_codec_
         predictions: list[np.ndarray] = []
         attention: list[np.ndarray] | None = (
-            [] if module.decoder.uses_attention else None
+            [] if with_attention and module.decoder.uses_attention else None
         )
         with torch.no_grad(), self._torch_threads():
             for src, src_lengths in self._batches(X_encoded):
@@ -300,6 +302,7 @@ class Seq2SeqTransformer(
                         "eos_index": EOS_INDEX,
                         "pad_index": PAD_INDEX,
                         "blocked_indices": (PAD_INDEX, UNK_INDEX, BOS_INDEX),
+                        "return_attention": attention is not None,
                     }
                     if self.beam_width == 1:
                         out = greedy_search(module, src, src_lengths, **search_kwargs)
@@ -378,7 +381,7 @@ class Seq2SeqTransformer(
                 "predict_with_attention needs decoder='attention', got "
                 f"decoder={self.decoder!r}."
             )
-        y_pred, attention = self._decode(X)
+        y_pred, attention = self._decode(X, with_attention=True)
         return y_pred, attention  # type: ignore[return-value]
 
     def transform(self, X: Any) -> np.ndarray:

@@ -32,15 +32,31 @@ class AttentionMechanism(nn.Module):
         raise NotImplementedError
 
     def forward(
-        self, query: Tensor, proj_keys: Tensor, values: Tensor, mask: Tensor
+        self,
+        query: Tensor,
+        proj_keys: Tensor,
+        values: Tensor,
+        mask: Tensor,
+        pad_mask: Tensor | None = None,
+        any_empty: bool = True,
     ) -> tuple[Tensor, Tensor]:
-        """Context ``(batch, value_size)`` and weights ``(batch, src_len)``."""
+        """Context ``(batch, value_size)`` and weights ``(batch, src_len)``.
+
+        ``pad_mask`` (``~mask``) and ``any_empty`` (whether some row of ``mask`` is
+        all False) may be computed once per batch by the caller to save work at
+        every step.
+        """
         scores = self.score(query, proj_keys)  # batch x src_len
-        scores = scores.masked_fill(~mask, float("-inf"))
-        # An empty source would give a row of -inf (NaN after softmax): score it 0 and
-        # let the mask zero the weights instead.
-        scores = scores.masked_fill(~mask.any(dim=1, keepdim=True), 0.0)
-        weights = torch.softmax(scores, dim=1) * mask
+        pad_mask = ~mask if pad_mask is None else pad_mask
+        scores = scores.masked_fill(pad_mask, float("-inf"))
+        if not any_empty:
+            # -inf on padding gives exactly 0 weight there.
+            weights = torch.softmax(scores, dim=1)
+        else:
+            # An empty source would give a row of -inf (NaN after softmax): score it
+            # 0 and let the mask zero the weights instead.
+            scores = scores.masked_fill(~mask.any(dim=1, keepdim=True), 0.0)
+            weights = torch.softmax(scores, dim=1) * mask
         context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)
         return context, weights
 

@@ -48,6 +48,10 @@ class DecoderState:
         ``(batch, src_len, attention_size)``: keys projected once per batch.
     src_mask : Tensor
         ``(batch, src_len)``, True on real source positions.
+    src_pad_mask : Tensor or None
+        ``~src_mask``, computed once for the attention.
+    any_empty_source : bool
+        Whether some source has no position at all.
     """
 
     hidden: Hidden
@@ -55,6 +59,8 @@ class DecoderState:
     encoder_output: Tensor
     proj_keys: Tensor | None
     src_mask: Tensor
+    src_pad_mask: Tensor | None = None
+    any_empty_source: bool = True
 
     def index_select(self, index: Tensor) -> DecoderState:
         """Select (or repeat, for beam search) batch entries ``index``."""
@@ -66,6 +72,10 @@ class DecoderState:
             if self.proj_keys is None
             else self.proj_keys.index_select(0, index),
             src_mask=self.src_mask.index_select(0, index),
+            src_pad_mask=None
+            if self.src_pad_mask is None
+            else self.src_pad_mask.index_select(0, index),
+            any_empty_source=self.any_empty_source,
         )
 
 
@@ -147,7 +157,7 @@ class RecurrentDecoder(nn.Module):
             input_size += embedding_dim
         if self.feeds_context or self.uses_attention:
             input_size += hidden_dim
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.rnn = make_rnn(cell, input_size, hidden_dim, num_layers, dropout)
         if self.uses_attention:
             self.attention = build_attention(attention, hidden_dim, hidden_dim)
@@ -178,6 +188,8 @@ class RecurrentDecoder(nn.Module):
             encoder_output=encoder_output,
             proj_keys=proj_keys,
             src_mask=src_mask,
+            src_pad_mask=~src_mask,
+            any_empty_source=bool((~src_mask.any(dim=1)).any()),
         )
 
     def bos(self, batch_size: int, like: Tensor) -> Tensor:
@@ -220,7 +232,12 @@ class RecurrentDecoder(nn.Module):
         if self.uses_attention:
             query = top_hidden(state.hidden)  # batch x hidden
             context, weights = self.attention(
-                query, state.proj_keys, state.encoder_output, state.src_mask
+                query,
+                state.proj_keys,
+                state.encoder_output,
+                state.src_mask,
+                pad_mask=state.src_pad_mask,
+                any_empty=state.any_empty_source,
             )
             parts.append(context)
         rnn_input = torch.cat(parts, dim=1).unsqueeze(1)  # batch x 1 x input_size
@@ -307,16 +324,17 @@ class RecurrentDecoder(nn.Module):
             if weights is not None:
                 all_weights.append(weights)
             if t + 1 < n_steps:
-                prev = self._next_input(output)
-                if trg_input is not None:
-                    truth = trg_input[:, t + 1]
-                    if use_truth is None:
-                        prev = truth
-                    else:
-                        keep = use_truth[:, t + 1]
-                        if not self.is_token_output:
-                            keep = keep.unsqueeze(1)
-                        prev = torch.where(keep, truth, prev)
+                if trg_input is None:
+                    prev = self._next_input(output)
+                elif use_truth is None:  # full teacher forcing
+                    prev = trg_input[:, t + 1]
+                else:
+                    keep = use_truth[:, t + 1]
+                    if not self.is_token_output:
+                        keep = keep.unsqueeze(1)
+                    prev = torch.where(
+                        keep, trg_input[:, t + 1], self._next_input(output)
+                    )
         weights_out = torch.stack(all_weights, dim=1) if all_weights else None
         return torch.stack(outputs, dim=1), weights_out
 

@@ -76,7 +76,7 @@ class RecurrentEncoder(nn.Module):
             )
         else:
             self.input_layer = nn.Linear(n_features, embedding_dim)  # type: ignore[arg-type]
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.rnn = make_rnn(
             cell, embedding_dim, hidden_dim, num_layers, dropout, bidirectional
         )

@@ -12,11 +12,13 @@ divided by the length penalty for beam search) and ``attention``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 import torch
 from torch import Tensor
 
+from ._utils import select_hidden
 from .model import EncoderDecoder
 
 
@@ -50,6 +52,7 @@ def greedy_search(
     eos_index: int,
     pad_index: int = 0,
     blocked_indices: Sequence[int] = (),
+    return_attention: bool = True,
 ) -> SearchOutput:
     """Decode by taking the most probable token at every step.
 
@@ -67,6 +70,9 @@ def greedy_search(
     blocked_indices : sequence of int, default=()
         Ids never generated (their log-probability is set to -inf), e.g. padding,
         unknown and ``<bos>``.
+    return_attention : bool, default=True
+        Collect the attention weights (attention decoders only); skip it when only
+        the tokens are needed.
 
     Returns
     -------
@@ -86,7 +92,7 @@ def greedy_search(
         best = best.masked_fill(finished, pad_index)
         scores = scores + best_log_prob.masked_fill(finished, 0.0)
         tokens.append(best)
-        if weights is not None:
+        if weights is not None and return_attention:
             weights_steps.append(weights.masked_fill(finished.unsqueeze(1), 0.0))
         finished = finished | (best == eos_index)
         prev = best
@@ -108,6 +114,7 @@ def beam_search(
     pad_index: int = 0,
     length_penalty: float = 0.0,
     blocked_indices: Sequence[int] = (),
+    return_attention: bool = True,
 ) -> SearchOutput:
     """Batched beam search; returns the best finished hypothesis of every sequence.
 
@@ -134,6 +141,8 @@ def beam_search(
         GNMT's ``alpha`` (0 = no normalisation, larger favours longer outputs).
     blocked_indices : sequence of int, default=()
         Ids never generated, as for :func:`greedy_search`.
+    return_attention : bool, default=True
+        As for :func:`greedy_search`; tracking every hypothesis' weights costs time.
 
     Returns
     -------
@@ -155,6 +164,7 @@ def beam_search(
     alive_scores = torch.full((batch_size, k), float("-inf"), device=device)
     alive_scores[:, 0] = 0.0
     alive_tokens = torch.empty(batch_size, k, 0, dtype=torch.long, device=device)
+    track_attention = decoder.uses_attention and return_attention
     alive_attention = torch.empty(batch_size, k, 0, src_len, device=device)
     best_scores = torch.full((batch_size,), float("-inf"), device=device)
     best_tokens = torch.full(
@@ -166,10 +176,12 @@ def beam_search(
     n_finished = torch.zeros(batch_size, dtype=torch.long, device=device)
     done = torch.zeros(batch_size, dtype=torch.bool, device=device)
     rank = torch.arange(2 * k, device=device)
-    has_attention = decoder.uses_attention
 
     def keep_best(
-        candidate_scores: Tensor, tokens: Tensor, attention: Tensor, length: int
+        candidate_scores: Tensor,
+        tokens: Tensor,
+        attention: Tensor | None,
+        length: int,
     ) -> None:
         # candidate_scores: batch x c (-inf = not a candidate); tokens: batch x c x L
         nonlocal best_scores
@@ -180,8 +192,9 @@ def beam_search(
         chosen = top[improve]
         best_tokens[rows] = pad_index
         best_tokens[rows, :length] = tokens[rows, chosen]
-        best_attention[rows] = 0.0
-        best_attention[rows, :length] = attention[rows, chosen]
+        if attention is not None:
+            best_attention[rows] = 0.0
+            best_attention[rows, :length] = attention[rows, chosen]
         best_lengths[rows] = length
 
     for t in range(max_length):
@@ -204,7 +217,8 @@ def beam_search(
             ],
             dim=2,
         )
-        if has_attention:
+        attention_history = None
+        if track_attention:
             step_weights = weights.view(batch_size, k, src_len).gather(
                 1, origin.unsqueeze(2).expand(-1, -1, src_len)
             )
@@ -217,10 +231,6 @@ def beam_search(
                     step_weights.unsqueeze(2),
                 ],
                 dim=2,
-            )
-        else:
-            attention_history = torch.zeros(
-                batch_size, 2 * k, t + 1, src_len, device=device
             )
         is_eos = token == eos_index
         finishing = (
@@ -239,22 +249,30 @@ def beam_search(
             k, dim=1
         )
         alive_tokens = history.gather(1, alive_rank.unsqueeze(2).expand(-1, -1, t + 1))
-        alive_attention = attention_history.gather(
-            1, alive_rank.view(batch_size, k, 1, 1).expand(-1, -1, t + 1, src_len)
-        )
+        if attention_history is not None:
+            alive_attention = attention_history.gather(
+                1, alive_rank.view(batch_size, k, 1, 1).expand(-1, -1, t + 1, src_len)
+            )
         alive_origin = origin.gather(1, alive_rank)  # batch x k
         done = done | (n_finished >= k)
         if bool(done.all()):
             break
         flat = (batch_index.unsqueeze(1) * k + alive_origin).view(-1)
-        state = state.index_select(flat)
+        # Hypotheses only move within their sequence's block of k identical encoder
+        # rows, so only the recurrent state needs reordering.
+        state = replace(state, hidden=select_hidden(state.hidden, flat))
         prev = alive_tokens[:, :, -1].reshape(-1)
     else:
         # max_length reached: unfinished hypotheses compete as they are.
         normalised = alive_scores / length_penalty_factor(max_length, length_penalty)
         normalised = normalised.masked_fill(done.unsqueeze(1), float("-inf"))
-        keep_best(normalised, alive_tokens, alive_attention, max_length)
+        keep_best(
+            normalised,
+            alive_tokens,
+            alive_attention if track_attention else None,
+            max_length,
+        )
 
     out_len = max(1, int(best_lengths.max()))
-    attention = best_attention[:, :out_len] if has_attention else None
+    attention = best_attention[:, :out_len] if track_attention else None
     return SearchOutput(best_tokens[:, :out_len], best_scores, attention)
