@@ -354,6 +354,7 @@ def make_ours(mode: str, settings: Settings, max_epochs: int, after_epoch=None):
         clip_grad_norm=settings.clip_grad_norm,
         callbacks=_callbacks(after_epoch),
         device="cpu",
+        n_jobs=settings.threads,
         random_state=0,
     )
 
