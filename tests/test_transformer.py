@@ -528,3 +528,23 @@ def test_char_targets_are_scored_with_character_bleu():
     y_pred = model.predict(X)
     expected = bleu_score([list(s) for s in y], [list(s) for s in y_pred])
     assert model.score(X, y) == pytest.approx(expected)
+
+
+def test_verbose_2_adds_a_progress_bar(capsys):
+    model = Seq2SeqTransformer(**dict(TINY, verbose=2)).fit(X_TEXT, Y_TEXT)
+    assert "progress_bar" in dict(model.net_.callbacks_)
+    captured = capsys.readouterr()
+    assert "train_loss" in captured.out  # the epoch table is still printed
+
+
+def test_model_saved_on_cuda_loads_on_a_cpu_only_machine():
+    """skorch maps a CUDA net's weights to the CPU when CUDA is missing at load."""
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    model = Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
+    expected = model.predict(X_TEXT)
+    model.net_.device = "cuda"  # as if it had been fitted on a GPU
+    with pytest.warns(Warning, match="(?i)cuda"):
+        restored = pickle.loads(pickle.dumps(model))
+    assert str(restored.net_.device) == "cpu"
+    assert list(restored.predict(X_TEXT)) == list(expected)
