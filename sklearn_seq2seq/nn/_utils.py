@@ -36,6 +36,23 @@ def make_rnn(
     )
 
 
+def make_input_layer(
+    vocab_size: int | None, n_features: int | None, embedding_dim: int, pad_index: int
+) -> nn.Module:
+    """An embedding for token ids (``vocab_size``) or a linear projection of
+    ``n_features``-sized vectors, both to ``embedding_dim``."""
+    if vocab_size is not None:
+        return nn.Embedding(vocab_size, embedding_dim, padding_idx=pad_index)
+    if n_features is None:
+        raise ValueError("Give exactly one of vocab_size and n_features.")
+    return nn.Linear(n_features, embedding_dim)
+
+
+def make_dropout(p: float) -> nn.Module:
+    """``nn.Dropout(p)``, or an identity when ``p == 0`` (no work per call)."""
+    return nn.Dropout(p) if p > 0 else nn.Identity()
+
+
 def map_hidden(hidden: Hidden, fn) -> Hidden:
     """Apply ``fn`` to the hidden tensor, or to both tensors of an LSTM state."""
     if isinstance(hidden, tuple):

@@ -28,7 +28,15 @@ from dataclasses import dataclass, replace
 import torch
 from torch import Tensor, nn
 
-from ._utils import Hidden, make_rnn, map_hidden, select_hidden, top_hidden
+from ._utils import (
+    Hidden,
+    make_dropout,
+    make_input_layer,
+    make_rnn,
+    map_hidden,
+    select_hidden,
+    top_hidden,
+)
 from .attention import build_attention
 
 
@@ -148,16 +156,13 @@ class RecurrentDecoder(nn.Module):
         ]
         input_size = 0
         if self.feeds_previous_output:
-            if vocab_size is not None:
-                self.input_layer: nn.Module = nn.Embedding(
-                    vocab_size, embedding_dim, padding_idx=pad_index
-                )
-            else:
-                self.input_layer = nn.Linear(n_features, embedding_dim)  # type: ignore[arg-type]
+            self.input_layer = make_input_layer(
+                vocab_size, n_features, embedding_dim, pad_index
+            )
             input_size += embedding_dim
         if self.feeds_context or self.uses_attention:
             input_size += hidden_dim
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.dropout = make_dropout(dropout)
         self.rnn = make_rnn(cell, input_size, hidden_dim, num_layers, dropout)
         if self.uses_attention:
             self.attention = build_attention(attention, hidden_dim, hidden_dim)

@@ -18,7 +18,14 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from ._utils import Hidden, make_rnn, map_hidden
+from ._utils import (
+    Hidden,
+    lengths_to_mask,
+    make_dropout,
+    make_input_layer,
+    make_rnn,
+    map_hidden,
+)
 
 
 class RecurrentEncoder(nn.Module):
@@ -70,13 +77,10 @@ class RecurrentEncoder(nn.Module):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.cell = cell
-        if vocab_size is not None:
-            self.input_layer: nn.Module = nn.Embedding(
-                vocab_size, embedding_dim, padding_idx=pad_index
-            )
-        else:
-            self.input_layer = nn.Linear(n_features, embedding_dim)  # type: ignore[arg-type]
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.input_layer = make_input_layer(
+            vocab_size, n_features, embedding_dim, pad_index
+        )
+        self.dropout = make_dropout(dropout)
         self.rnn = make_rnn(
             cell, embedding_dim, hidden_dim, num_layers, dropout, bidirectional
         )
@@ -125,8 +129,7 @@ class RecurrentEncoder(nn.Module):
         output = output * nonempty.view(batch_size, 1, 1)
         if self.bidirectional:
             # The bridge's bias must not leak into padding positions.
-            positions = torch.arange(src_len, device=src.device)
-            real = (positions.unsqueeze(0) < src_lengths.unsqueeze(1)).to(output.dtype)
+            real = lengths_to_mask(src_lengths, src_len).to(output.dtype)
             output = output * real.unsqueeze(2)
         final = map_hidden(final, lambda h: h * nonempty.view(1, batch_size, 1))
         return output, final
