@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -19,13 +20,14 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_feature_names
 from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
 
-from ._inputs import Encoded, SequenceCodec
+from ._inputs import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
 from ._net import Seq2SeqNet, TrimPadding
+from ._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
 
 INFERENCE_BATCH_SIZE = 256
 
@@ -89,6 +91,8 @@ class BaseSeq2Seq(BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
         "analyzer": [StrOptions({"word", "char"})],
+        "lowercase": ["boolean"],
+        "input_kind": [StrOptions({"auto", "tokens", "continuous"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -99,9 +103,10 @@ class BaseSeq2Seq(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
         "device": [DeviceOption()],
-        "n_jobs": [Integral, None],
+        "n_jobs": [Interval(Integral, None, None, closed="neither"), None],
         "random_state": ["random_state"],
-        "verbose": [Interval(Integral, 0, 2, closed="both")],
+        # verbose=True is common in scikit-learn and means 1 here.
+        "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
     }
 
     # -- checks ---------------------------------------------------------------------
@@ -139,16 +144,51 @@ class BaseSeq2Seq(BaseEstimator):
             )
 
     # -- inputs ---------------------------------------------------------------------
+    def _source_codec(self, name: str = "X", *, target: bool = False) -> SequenceCodec:
+        """A codec that reads ``X`` as the parameters say (also an autoencoder's
+        target)."""
+        return SequenceCodec(
+            name,
+            target=target,
+            analyzer=self.analyzer,
+            lowercase=self.lowercase,
+            input_kind=self.input_kind,
+        )
+
     def _fit_source(self, X: Any) -> Encoded:
         """Learn how to read ``X`` and return it encoded; sets ``n_features_in_``."""
-        self.source_codec_ = SequenceCodec("X", target=False, analyzer=self.analyzer)
+        self.source_codec_ = self._source_codec()
         encoded = self.source_codec_.fit(X)
         self._check_numeric_features(X, reset=True)
         return encoded
 
     def _encode_source(self, X: Any) -> Encoded:
+        """``X`` encoded as in ``fit``; warns when most of its tokens are unknown."""
+        X = as_reusable(X)
+        encoded = self.source_codec_.encode(X)
         self._check_numeric_features(X, reset=False)
-        return self.source_codec_.encode(X)
+        if encoded.n_unknown and (
+            encoded.n_unknown >= UNKNOWN_SHARE_WARNING * encoded.n_tokens
+        ):
+            share = encoded.n_unknown / encoded.n_tokens
+            if encoded.n_known_lowercased:
+                advice = (
+                    f"{encoded.n_known_lowercased} of them are known in lower case: "
+                    "fit with lowercase=True (or lowercase X yourself)"
+                )
+            else:
+                advice = (
+                    "check that X is tokenized as in fit (analyzer, "
+                    "lowercase) and comes from the same vocabulary"
+                )
+            warnings.warn(
+                f"{encoded.n_unknown} of the {encoded.n_tokens} tokens of X "
+                f"({share:.0%}) were not seen in fit and are read as one unknown "
+                f"token; {advice}.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return encoded
 
     def _check_numeric_features(self, X: Any, *, reset: bool) -> None:
         """``n_features_in_`` for numeric input: steps of a 2-D float array

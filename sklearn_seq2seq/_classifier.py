@@ -9,13 +9,18 @@ import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import EpochScoring
 
 from ._base import BaseSeq2Seq
+from ._inputs import as_reusable
+from ._validation import IntervalNotBool as Interval
+from ._validation import _is_number, describe_missing
 from .nn import build_sequence_classifier
+
+# Decoder steps before the softmax head; more only costs time and memory.
+MAX_OUTPUT_LENGTH = 10_000
 
 
 class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
@@ -52,8 +57,15 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         estimators share their parameters.
     analyzer : {"word", "char"}, default="word"
         How string inputs are split into tokens.
+    lowercase : bool, default=False
+        Lowercase string inputs (and string tokens of token lists) before they are
+        split, as ``CountVectorizer`` does.
+    input_kind : {"auto", "tokens", "continuous"}, default="auto"
+        How ``X`` is read (see :class:`Seq2SeqTransformer`): ``"auto"`` decides from
+        the dtype or the values, ``"tokens"`` reads every value as a token,
+        ``"continuous"`` reads numbers, integer arrays too, as continuous values.
     output_length : int, default=10
-        Decoder steps (seed 000's ``output_length``).
+        Decoder steps (seed 000's ``output_length``), at most 10000.
     output_dim : int, default=10
         Size of each decoder output (seed 000's ``output_dim``).
     max_epochs : int, default=30
@@ -102,7 +114,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
     _parameter_constraints: dict = {
         **BaseSeq2Seq._parameter_constraints,
-        "output_length": [Interval(Integral, 1, None, closed="left")],
+        "output_length": [Interval(Integral, 1, MAX_OUTPUT_LENGTH, closed="both")],
         "output_dim": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -119,6 +131,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         dropout: float = 0.0,
         teacher_forcing_ratio: float = 1.0,
         analyzer: str = "word",
+        lowercase: bool = False,
+        input_kind: str = "auto",
         output_length: int = 10,
         output_dim: int = 10,
         max_epochs: int = 30,
@@ -145,6 +159,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.dropout = dropout
         self.teacher_forcing_ratio = teacher_forcing_ratio
         self.analyzer = analyzer
+        self.lowercase = lowercase
+        self.input_kind = input_kind
         self.output_length = output_length
         self.output_dim = output_dim
         self.max_epochs = max_epochs
@@ -184,18 +200,13 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 "None."
             )
         self._check_params_across()
-        X_encoded = self._fit_source(X)
-        y = column_or_1d(
-            np.asarray(y, dtype=object if _has_strings(y) else None), warn=True
-        )
+        X_encoded = self._fit_source(as_reusable(X))
+        y = _check_labels(as_reusable(y))
         if len(y) != len(X_encoded.lengths):
             raise ValueError(
                 "X and y have different numbers of samples: "
                 f"{len(X_encoded.lengths)} and {len(y)}."
             )
-        if any(label is None for label in y):
-            index = next(i for i, label in enumerate(y) if label is None)
-            raise ValueError(f"y contains None at index {index}.")
         check_classification_targets(y)
         encoder = LabelEncoder()
         y_encoded = encoder.fit_transform(y)
@@ -281,8 +292,51 @@ def _validation_accuracy(net: Any, X: Any, y: Any) -> float:
     return float(np.mean(y_pred == np.asarray(y)))
 
 
-def _has_strings(y: Any) -> bool:
-    try:
-        return any(isinstance(label, str) for label in y)
-    except TypeError:
-        return False
+def _check_labels(y: Any) -> np.ndarray:
+    """``y`` as a 1-D array of labels of one type, or a clear error.
+
+    Missing labels (None, NaN, ``pd.NA``) and labels mixing strings and numbers are
+    named with their index; numbers held in an object array become a numeric array.
+    """
+    if isinstance(y, list | tuple) or getattr(y, "dtype", None) is None:
+        labels = np.asarray(y, dtype=object)
+    else:
+        labels = np.asarray(y)  # pandas extension arrays with NA become object
+    labels = column_or_1d(labels, warn=True)
+    if labels.dtype.kind == "f":
+        missing = np.flatnonzero(np.isnan(labels))
+        if missing.size:
+            raise ValueError(
+                f"y contains NaN at index {missing[0]} ({missing.size} missing "
+                "labels); labels must not be missing: drop those samples or fill "
+                "in their labels."
+            )
+        return labels
+    if labels.dtype != object:
+        return labels
+    first_of_type: dict[str, int] = {}
+    for index, label in enumerate(labels):
+        missing_name = describe_missing(label)
+        if missing_name is not None:
+            raise ValueError(
+                f"y contains {missing_name} at index {index}; labels must not be "
+                "missing: drop those samples or fill in their labels."
+            )
+        label_type = (
+            "string"
+            if isinstance(label, str)
+            else "number"
+            if _is_number(label) or isinstance(label, bool | np.bool_)
+            else "other"
+        )
+        first_of_type.setdefault(label_type, index)
+    if "string" in first_of_type and "number" in first_of_type:
+        i, j = first_of_type["string"], first_of_type["number"]
+        raise ValueError(
+            f"y mixes strings and numbers as labels (y[{i}] = {labels[i]!r}, "
+            f"y[{j}] = {labels[j]!r}); use labels of one type, e.g. "
+            "y.astype(str) or [str(label) for label in y]."
+        )
+    if set(first_of_type) == {"number"}:
+        return np.asarray(labels.tolist())  # object ints/bools/floats -> numeric
+    return labels

@@ -16,16 +16,16 @@ network eats, ``decode`` turns predicted ids or vectors back into the fitted kin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_array
 
-from ._validation import check_sequences, tokenize
+from ._validation import _is_number, check_sequences, tokenize
 from .preprocessing import pad_sequences, sort_tokens_by_frequency
 
 Kind = Literal["str", "tokens", "ids", "scalars", "vectors"]
@@ -36,89 +36,111 @@ SOURCE_SPECIALS = ("<pad>", "<unk>")
 TARGET_SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 
 
+InputKind = Literal["auto", "tokens", "continuous"]
+
+# What each kind is called in messages.
+KIND_NAMES: dict[str, str] = {
+    "str": "strings",
+    "tokens": "token lists",
+    "ids": "token id arrays (2-D integer)",
+    "scalars": "float arrays (2-D: sequences of scalars)",
+    "vectors": "float arrays (3-D: sequences of vectors)",
+}
+
+# A prediction batch whose source has at least this share of unknown tokens warns.
+UNKNOWN_SHARE_WARNING = 0.5
+
+
 @dataclass
 class Encoded:
     """Padded arrays for the network.
 
     ``data`` is ``(n, max_len)`` int64 ids (post-padded with 0) or
     ``(n, n_steps, n_features)`` float32; ``lengths`` is ``(n,)`` int64.
+    ``n_tokens`` and ``n_unknown`` count the source tokens of a batch encoded after
+    ``fit`` and those unknown to the vocabulary; ``n_known_lowercased`` the unknown
+    string tokens that the vocabulary knows in lower case.
     """
 
     data: np.ndarray
     lengths: np.ndarray
+    n_tokens: int = 0
+    n_unknown: int = 0
+    n_known_lowercased: int = 0
 
 
-def _is_real_number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool | np.bool_ | int)
+def as_reusable(X: Any) -> Any:
+    """``X`` itself, or a list of its items when it is a one-shot iterator.
+
+    A generator can be read only once, but ``fit`` reads ``X`` more than once (its
+    kind, then its content; an autoencoder's target is ``X`` again).
+    """
+    if isinstance(X, Iterator):
+        return list(X)
+    return X
 
 
-def _as_numeric_array(X: Any, name: str) -> np.ndarray | None:
-    """``X`` as a 2-D or 3-D numeric array when it is one, else None (sequences)."""
-    if sp.issparse(X):
-        raise TypeError(
-            f"Sparse input is not supported for {name}: pass a dense array of "
-            "sequences (sparse data was passed)."
-        )
-    if isinstance(X, str | bytes):
-        return None  # check_sequences gives sklearn's bare-string message
-    module = type(X).__module__
-    if module.startswith("pandas") and getattr(X, "ndim", 1) == 1:
-        return None  # a Series of strings or token lists
-    if isinstance(X, np.ndarray | list | tuple) or hasattr(X, "__array__"):
-        if isinstance(X, list | tuple):
-            # Lists of equal-length lists of floats are sequences of scalars;
-            # lists of ints or strings are token sequences.
-            first = next(iter(X), None)
-            if first is None or isinstance(first, str | bytes):
+def _value_type(value: Any) -> str:
+    """``"int"``, ``"float"``, ``"seq"`` (a nested sequence) or ``"other"``."""
+    if isinstance(value, bool | np.bool_):
+        return "other"
+    if isinstance(value, Integral):
+        return "int"
+    if isinstance(value, Real):
+        return "float"
+    if isinstance(value, list | tuple | np.ndarray):
+        return "seq"
+    return "other"
+
+
+def _count_value_types(samples: list[Any]) -> Counter[str] | None:
+    """How many values of each type the sequences of ``samples`` hold, or None when
+    a sample is not a sequence (a string, a number, a missing value...)."""
+    counts: Counter[str] = Counter()
+    first_index: dict[str, int] = {}
+    for index, sample in enumerate(samples):
+        if isinstance(sample, np.ndarray) and sample.dtype != object:
+            if sample.ndim == 0:
                 return None
-            try:
-                tokens = list(first)
-            except TypeError:
-                return None
-            if not tokens or not all(_is_real_number(tok) for tok in tokens):
-                if not (tokens and isinstance(tokens[0], list | tuple | np.ndarray)):
-                    return None
-        try:
-            array = np.asarray(X)
-        except ValueError as exc:
-            raise ValueError(
-                f"{name} looks like float sequences of different lengths (ragged); "
-                "pass a 2-D array (n_samples, n_steps) or a 3-D array "
-                "(n_samples, n_steps, n_features) of equal-length sequences, or token "
-                "sequences."
-            ) from exc
-        if array.dtype == object and array.ndim == 1:
-            if len(array) and isinstance(array[0], np.ndarray | list | tuple):
-                lengths = {np.shape(item) for item in array}
-                numeric = all(
-                    np.asarray(item).dtype.kind == "f"
-                    for item in array[: min(5, len(array))]
-                )
-                if numeric and len(lengths) > 1:
-                    raise ValueError(
-                        f"{name} contains float sequences of different lengths "
-                        f"(ragged shapes {sorted(lengths)[:3]}...); pass a 3-D array "
-                        "(n_samples, n_steps, n_features) of equal-length sequences."
-                    )
+            kind = sample.dtype.kind
+            value_type = (
+                "seq"
+                if sample.ndim > 1
+                else "int"
+                if kind in "iu"
+                else "float"
+                if kind == "f"
+                else "other"
+            )
+            if sample.size:
+                counts[value_type] += len(sample)
+                first_index.setdefault(value_type, index)
+        elif isinstance(sample, list | tuple | np.ndarray):
+            for value in sample:
+                value_type = _value_type(value)
+                counts[value_type] += 1
+                first_index.setdefault(value_type, index)
+        else:
             return None
-        if array.ndim == 1 and array.dtype.kind in "biufc":
-            raise ValueError(
-                f"Expected a 2-D array for {name}, got a 1-D numeric array instead: "
-                "pass (n_samples, n_steps) sequences of scalars. Reshape your data "
-                "with array.reshape(-1, 1) for sequences of one step."
-            )
-        if array.ndim in (2, 3):
-            if array.dtype == object and array.ndim == 2:
-                try:
-                    return array.astype(np.float64)
-                except (TypeError, ValueError):
-                    return None  # rows of string tokens
-            return array
-        if array.ndim > 3:
-            raise ValueError(
-                f"{name} must be 1-D (sequences), 2-D or 3-D, got {array.ndim} "
-                "dimensions."
-            )
+    counts.update({f"first_{key}": value for key, value in first_index.items()})
+    return counts
+
+
+def _shape_error(name: str, array: np.ndarray) -> str | None:
+    """Why a 3-D float array cannot be sequences (0 steps or 0 features), else None.
+
+    A 2-D array of 0 columns gets scikit-learn's message from ``check_array``.
+    """
+    if array.ndim == 3 and array.shape[0] and array.shape[1] == 0:
+        return (
+            f"{name} has 0 steps (shape {array.shape}): every sequence needs at least "
+            "one step."
+        )
+    if array.ndim == 3 and array.shape[0] and array.shape[2] == 0:
+        return (
+            f"{name} has 0 features per step (shape {array.shape}): every step needs "
+            "at least one feature."
+        )
     return None
 
 
@@ -133,37 +155,185 @@ class SequenceCodec:
         Token targets get ``<bos>`` and ``<eos>``.
     analyzer : {"word", "char"}
         How strings are split and joined back.
+    lowercase : bool, default=False
+        Lowercase strings (and string tokens) before they are split.
+    input_kind : {"auto", "tokens", "continuous"}, default="auto"
+        ``"auto"`` decides from the dtype or the values; ``"tokens"`` reads every
+        value as a token, ``"continuous"`` reads numbers as continuous values.
     """
 
-    def __init__(self, name: str, *, target: bool, analyzer: str = "word") -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        target: bool,
+        analyzer: str = "word",
+        lowercase: bool = False,
+        input_kind: InputKind = "auto",
+    ) -> None:
         self.name = name
         self.target = target
         self.analyzer = analyzer
+        self.lowercase = lowercase
+        self.input_kind = input_kind
 
     # -- kinds ------------------------------------------------------------------------
-    def _read(self, X: Any) -> tuple[Kind, Any]:
-        """Detect the kind and return the validated content (no copy of user data is
-        modified)."""
-        array = _as_numeric_array(X, self.name)
-        if array is None:
-            sequences, kind = check_sequences(X, name=self.name)
-            return kind, tokenize(
-                sequences, kind, analyzer=self.analyzer, name=self.name
+    def _fix_hint(self) -> str:
+        """How to tell the estimator what the values are."""
+        if self.name == "X":
+            return (
+                "pass input_kind='continuous' to read the numbers as continuous "
+                "values, or input_kind='tokens' to read every value as a token"
             )
-        if array.dtype.kind in "biu" and array.dtype.kind != "b" and array.ndim == 2:
-            array = check_array(array, dtype=np.int64, input_name=self.name)
-            if (array < 0).any():
+        return (
+            f"convert {self.name} to one type: floats (np.asarray({self.name}, "
+            "dtype=float)) for continuous values, ints or strings for tokens"
+        )
+
+    def _read(self, X: Any) -> tuple[Kind, Any]:
+        """Detect the kind and return the validated content (the user's data is
+        never modified)."""
+        name = self.name
+        if sp.issparse(X):
+            raise TypeError(
+                f"Sparse input is not supported for {name}: pass a dense array of "
+                f"sequences ({name}.toarray()) or a list of sequences."
+            )
+        if isinstance(X, str | bytes | dict | set | frozenset):
+            check_sequences(X, name=name)  # raises with sklearn's message
+        module = type(X).__module__
+        dtype_kind = getattr(getattr(X, "dtype", None), "kind", None)
+        if module.startswith("pandas") and getattr(X, "ndim", 1) == 1:
+            if dtype_kind in ("b", "i", "u", "f"):
+                return self._read_array(X.to_numpy())  # one number per sample
+        if module.startswith("pandas") and getattr(X, "ndim", 1) == 2:
+            # A DataFrame: numeric columns are steps, anything else is rejected.
+            if all(dtype.kind in "biuf" for dtype in X.dtypes):
+                return self._read_array(X.to_numpy())
+            check_sequences(X, name=name)  # raises: one column expected
+        if not module.startswith("pandas") and (
+            isinstance(X, np.ndarray)
+            or (hasattr(X, "__array__") and not isinstance(X, list | tuple))
+        ):
+            array = np.asarray(X)
+            if array.dtype.kind in "biufc" or array.ndim > 3 or array.ndim == 0:
+                return self._read_array(array)
+            samples = list(array)  # strings, or rows of a 2-D / 3-D object array
+        else:
+            try:
+                samples = list(X)
+            except TypeError:
+                raise TypeError(
+                    f"{name} must be an iterable of strings or of token sequences, "
+                    f"or an array, got {type(X).__name__}."
+                ) from None
+        return self._read_samples(samples)
+
+    def _read_samples(self, samples: list[Any]) -> tuple[Kind, Any]:
+        """Samples of a list, tuple, Series or object array: the values decide."""
+        name = self.name
+        if samples and all(_is_number(sample) for sample in samples):
+            return self._read_array(np.asarray(samples))  # one number per sample
+        counts = _count_value_types(samples) if samples else None
+        if counts is not None and self.input_kind != "tokens":
+            n_int, n_float = counts["int"], counts["float"]
+            n_other, n_seq = counts["other"], counts["seq"]
+            continuous = self.input_kind == "continuous" or (
+                n_float > 0 and n_other == 0 and n_seq == 0
+            )
+            if n_seq and not n_other:
+                continuous = True  # sequences of vectors
+            if continuous and self.input_kind == "auto" and n_int and n_float:
+                i, f = counts["first_int"], counts["first_float"]
                 raise ValueError(
-                    f"{self.name} holds negative token ids; ids must be >= 0 "
-                    "(0 = padding)."
+                    f"{name} mixes integer and float values ({n_int} ints, e.g. in "
+                    f"{name}[{i}], and {n_float} floats, e.g. in {name}[{f}]), so it "
+                    "is unclear whether they are token ids or continuous values: "
+                    f"{self._fix_hint()}."
+                )
+            if continuous:
+                if n_other:
+                    i = counts["first_other"]
+                    raise ValueError(
+                        f"input_kind='continuous' but {name}[{i}] holds values that "
+                        "are not numbers; use input_kind='tokens' or 'auto'."
+                    )
+                try:
+                    array = np.asarray(samples, dtype=np.float64)
+                except ValueError as exc:
+                    lengths = sorted({np.shape(sample) for sample in samples})
+                    raise ValueError(
+                        f"{name} holds numeric sequences of different lengths "
+                        f"(shapes {lengths[:3]}...), read as continuous values: pad "
+                        "them to one length in a 2-D array (n_samples, n_steps) or a "
+                        "3-D array (n_samples, n_steps, n_features)"
+                        + (
+                            ", or pass input_kind='tokens' to read the values as "
+                            "tokens."
+                            if name == "X"
+                            else "."
+                        )
+                    ) from exc
+                return self._read_array(array)
+        if self.input_kind == "continuous":
+            raise ValueError(
+                f"input_kind='continuous' but {name} is not numeric sequences; use "
+                "input_kind='auto' for strings or token lists."
+            )
+        sequences, kind = check_sequences(samples, name=name)
+        return kind, tokenize(
+            sequences, kind, analyzer=self.analyzer, lowercase=self.lowercase, name=name
+        )
+
+    def _read_array(self, array: np.ndarray) -> tuple[Kind, Any]:
+        """A numeric array: integer ids, or float sequences of scalars or vectors."""
+        name = self.name
+        if array.ndim <= 1:
+            hint = (
+                "; to read each number as a one-token sequence, pass "
+                f"{name}.astype(str) (or [str(value) for value in {name}])"
+            )
+            if name == "y":
+                hint += "; to predict one label per sample, use Seq2SeqClassifier"
+            raise ValueError(
+                f"Expected a 2-D array for {name}, got a {array.ndim}-D numeric array "
+                "instead: pass (n_samples, n_steps) sequences of scalars. Reshape "
+                f"your data with array.reshape(-1, 1) for sequences of one step{hint}."
+            )
+        if array.ndim > 3:
+            raise ValueError(
+                f"{name} must be 1-D (sequences), 2-D or 3-D, got {array.ndim} "
+                "dimensions."
+            )
+        kind = array.dtype.kind
+        if self.input_kind == "tokens" and array.ndim == 2:
+            return self._read_samples([row.tolist() for row in array])
+        if kind in "iu" and array.ndim == 2 and self.input_kind != "continuous":
+            if kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
+                raise ValueError(
+                    f"{name} holds the token id {array.max()}, larger than the "
+                    "largest supported id 2**63 - 1: renumber the ids, e.g. "
+                    f"np.unique({name}, return_inverse=True)[1].reshape({name}.shape)"
+                    " (keeping 0 for padding)."
+                )
+            array = check_array(array, dtype=np.int64, input_name=name)
+            if (array < 0).any():
+                row, col = np.argwhere(array < 0)[0]
+                raise ValueError(
+                    f"{name} holds negative token ids ({array[row, col]} at row {row}, "
+                    f"column {col}); ids must be >= 0 (0 = padding). If these are "
+                    f"continuous values, pass {name}.astype(float)."
                 )
             return "ids", array
+        message = _shape_error(name, array)
+        if message is not None:
+            raise ValueError(message)
         array = check_array(
             array,
             dtype=np.float32,
             allow_nd=True,
             ensure_min_features=1,
-            input_name=self.name,
+            input_name=name,
         )
         if array.ndim == 2:
             return "scalars", array[:, :, None]
@@ -216,26 +386,47 @@ class SequenceCodec:
         return Encoded(pad_sequences(ids, width), lengths)
 
     def encode(self, X: Any) -> Encoded:
-        """Encode new data of the fitted kind (unknown tokens become id 1)."""
+        """Encode new data of the fitted kind (unknown tokens become id 1).
+
+        The returned counts say how many source tokens are unknown (see
+        :class:`Encoded`).
+        """
         kind, content = self._read(X)
-        if self.is_tokens != (kind in TOKEN_KINDS):
-            fitted = "token sequences" if self.is_tokens else "float arrays"
+        if kind != self.kind_:
             raise ValueError(
-                f"{self.name} was fitted on {fitted} ({self.kind_!r}) but got {kind!r} "
-                "input now."
+                f"{self.name} was fitted on {KIND_NAMES[self.kind_]} but got "
+                f"{KIND_NAMES[kind]} now: pass {self.name} of the kind seen in fit."
             )
         if kind in ("scalars", "vectors"):
-            if kind != self.kind_ or content.shape[2] != self.n_features_:
+            if content.shape[2] != self.n_features_:
                 raise ValueError(
                     f"{self.name} has {content.shape[2]} features per step, but the "
-                    f"estimator was fitted with {self.n_features_} features per step."
+                    f"estimator is expecting {self.n_features_} features per step, "
+                    "as in fit."
                 )
             return Encoded(
                 np.ascontiguousarray(content, dtype=np.float32),
                 np.full(len(content), content.shape[1], dtype=np.int64),
             )
         tokens = self._ids_to_tokens(content) if kind == "ids" else content
-        return self._encode_tokens(tokens)
+        encoded = self._encode_tokens(tokens)
+        if not self.target:
+            self._count_unknown(tokens, encoded)
+        return encoded
+
+    def _count_unknown(self, tokens: list[list[Hashable]], encoded: Encoded) -> None:
+        """Fill the unknown-token counts of ``encoded`` (a source batch)."""
+        encoded.n_tokens = int(encoded.lengths.sum())
+        encoded.n_unknown = int((encoded.data == UNK_INDEX).sum())
+        if encoded.n_unknown and not self.lowercase:
+            encoded.n_known_lowercased = sum(
+                1
+                for seq in tokens
+                for tok in seq
+                if isinstance(tok, str)
+                and tok not in self.stoi_
+                and tok.lower() in self.stoi_
+            )
 
     # -- decode -----------------------------------------------------------------------
     def decode(self, predicted: list[np.ndarray] | np.ndarray) -> Any:

@@ -97,6 +97,15 @@ class Seq2SeqNet(NeuralNet):
             loss = self.get_loss(y_pred, target, X=Xi, training=False)
         return {"loss": loss, "y_pred": y_pred}
 
+    def infer(self, x: Any, **fit_params: Any) -> Any:
+        """The module's output without a missing attention (None): skorch moves
+        every output to a device (``forward_iter``, the cache of ``EpochScoring``),
+        which fails on None."""
+        y_pred = super().infer(x, **fit_params)
+        if isinstance(y_pred, tuple):
+            return tuple(item for item in y_pred if item is not None)
+        return y_pred
+
     def get_loss(
         self, y_pred: Any, y_true: Any, X: Any = None, training: bool = False
     ) -> torch.Tensor:

@@ -9,14 +9,24 @@ import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSeq2Seq
-from ._inputs import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX, SequenceCodec
+from ._inputs import (
+    BOS_INDEX,
+    EOS_INDEX,
+    PAD_INDEX,
+    UNK_INDEX,
+    SequenceCodec,
+    as_reusable,
+)
+from ._validation import IntervalNotBool as Interval
 from ._validation import check_sequences, tokenize
 from .metrics import bleu_score
 from .nn import beam_search, build_encoder_decoder, greedy_search
+
+# Decoding is sequential: beyond this many steps a prediction takes minutes.
+MAX_OUTPUT_LENGTH = 10_000
 
 
 class Seq2SeqTransformer(
@@ -61,13 +71,23 @@ class Seq2SeqTransformer(
     analyzer : {"word", "char"}, default="word"
         How string inputs and targets are split into tokens (and predictions joined):
         words separated by whitespace, or characters.
+    lowercase : bool, default=False
+        Lowercase ``X`` before it is split into tokens (string tokens of token lists
+        too), as ``CountVectorizer`` does; targets keep their case, except an
+        autoencoder's, which is ``X`` as the encoder reads it.
+    input_kind : {"auto", "tokens", "continuous"}, default="auto"
+        How ``X`` is read. ``"auto"``: strings and token lists are tokens, integer
+        arrays token ids, float arrays (or sequences of floats) continuous values; a
+        list of sequences mixing ints and floats is ambiguous and raises.
+        ``"tokens"``: every value is a token. ``"continuous"``: numbers are
+        continuous values, integer arrays too (pixel counts, say).
     beam_width : int, default=1
         1 decodes greedily; more uses batched beam search.
     length_penalty : float, default=0.0
         GNMT's length penalty ``alpha`` for beam search, ``((5 + L) / 6) ** alpha``.
     max_output_length : int, default=None
-        Most tokens predicted per sequence; ``None`` = twice the longest training
-        target, plus 2.
+        Most tokens predicted per sequence, at most 10000; ``None`` = twice the
+        longest training target, plus 2.
     autoencoder : bool, default=False
         Ignore ``y`` and learn to reproduce ``X`` (a sequence autoencoder, seed
         002), so that the estimator can sit before a classifier in a Pipeline, which
@@ -121,6 +141,9 @@ class Seq2SeqTransformer(
         Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
     max_output_length_ : int
         The ``max_output_length`` used by ``predict``.
+    autoencoder_ : bool
+        Whether the model was fitted as an autoencoder (``autoencoder=True`` or
+        ``y=None``): only then may ``score`` be called without ``y``.
 
     See Also
     --------
@@ -143,7 +166,10 @@ class Seq2SeqTransformer(
         **BaseSeq2Seq._parameter_constraints,
         "beam_width": [Interval(Integral, 1, None, closed="left")],
         "length_penalty": [Interval(Real, 0, None, closed="left")],
-        "max_output_length": [Interval(Integral, 1, None, closed="left"), None],
+        "max_output_length": [
+            Interval(Integral, 1, MAX_OUTPUT_LENGTH, closed="both"),
+            None,
+        ],
         "autoencoder": ["boolean"],
     }
 
@@ -160,6 +186,8 @@ class Seq2SeqTransformer(
         dropout: float = 0.0,
         teacher_forcing_ratio: float = 1.0,
         analyzer: str = "word",
+        lowercase: bool = False,
+        input_kind: str = "auto",
         beam_width: int = 1,
         length_penalty: float = 0.0,
         max_output_length: int | None = None,
@@ -188,6 +216,8 @@ class Seq2SeqTransformer(
         self.dropout = dropout
         self.teacher_forcing_ratio = teacher_forcing_ratio
         self.analyzer = analyzer
+        self.lowercase = lowercase
+        self.input_kind = input_kind
         self.beam_width = beam_width
         self.length_penalty = length_penalty
         self.max_output_length = max_output_length
@@ -227,12 +257,15 @@ class Seq2SeqTransformer(
             The fitted estimator.
         """
         self._check_params_across()
+        X = as_reusable(X)
         X_encoded = self._fit_source(X)
         autoencoder = self.autoencoder or y is None
-        self.target_codec_ = SequenceCodec(
-            "X" if autoencoder else "y", target=True, analyzer=self.analyzer
-        )
-        target = self.target_codec_.fit(X if autoencoder else y)
+        if autoencoder:
+            # The target is X as the encoder reads it (input_kind, lowercase).
+            self.target_codec_ = self._source_codec("X", target=True)
+        else:
+            self.target_codec_ = SequenceCodec("y", target=True, analyzer=self.analyzer)
+        target = self.target_codec_.fit(X if autoencoder else as_reusable(y))
         if len(target.lengths) != len(X_encoded.lengths):
             raise ValueError(
                 "X and y have different numbers of samples: "
@@ -277,6 +310,7 @@ class Seq2SeqTransformer(
             criterion_kwargs=criterion_kwargs,
         )
         self._n_features_out = self.hidden_dim
+        self.autoencoder_ = autoencoder
         return self
 
     # -- prediction -----------------------------------------------------------------
@@ -430,13 +464,33 @@ class Seq2SeqTransformer(
         -------
         score : float
         """
-        y_true = X if (self.autoencoder or y is None) else y
+        check_is_fitted(self)
+        X = as_reusable(X)
+        if y is None and not self.autoencoder_:
+            raise ValueError(
+                "score needs y: this model was fitted on targets y, not as an "
+                "autoencoder, so X is no target to score against. Pass "
+                "score(X, y), or fit with autoencoder=True (or y=None) to learn to "
+                "reproduce X."
+            )
+        against_X = self.autoencoder or y is None
+        y_true = X if against_X else as_reusable(y)
         y_pred = self.predict(X)
-        if self.target_codec_.kind_ == "str" and self.analyzer == "char":
+        codec = self.target_codec_
+        if codec.kind_ == "str" and self.analyzer == "char":
             # BLEU over characters: word n-grams of short outputs say nothing.
-            y_true = tokenize(*check_sequences(y_true, name="y"), analyzer="char")
+            y_true = tokenize(
+                *check_sequences(y_true, name="y"),
+                analyzer="char",
+                lowercase=against_X and self.lowercase,
+            )
             y_pred = [list(prediction) for prediction in y_pred]
-        if self.target_codec_.is_tokens:
+        elif against_X and self.lowercase and codec.kind_ in ("str", "tokens"):
+            # The autoencoder learned X as the encoder reads it: lower case.
+            y_true = tokenize(*check_sequences(y_true, name="X"), lowercase=True)
+            if codec.kind_ == "str":
+                y_pred = [prediction.split() for prediction in y_pred]
+        if codec.is_tokens:
             return bleu_score(y_true, y_pred)
         y_true_array = np.asarray(y_true, dtype=np.float64)
         n_samples = len(y_true_array)

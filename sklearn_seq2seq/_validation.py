@@ -12,12 +12,41 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Hashable, Iterable
+from numbers import Real
 from typing import Any, Literal
 
 import numpy as np
+from sklearn.utils._param_validation import Interval
 
 SequenceKind = Literal["str", "tokens"]
 Analyzer = Literal["word", "char"] | Callable[[str], Iterable[Hashable]]
+
+
+class IntervalNotBool(Interval):
+    """An :class:`~sklearn.utils._param_validation.Interval` that rejects booleans.
+
+    ``bool`` is a subclass of ``int``, so sklearn's ``Interval(Integral, 1, None)``
+    accepts ``hidden_dim=True``; a flag where a size or a rate is expected is a
+    mistake, so every numeric parameter of the package uses this constraint.
+
+    Examples
+    --------
+    >>> from numbers import Integral
+    >>> from sklearn_seq2seq._validation import IntervalNotBool
+    >>> constraint = IntervalNotBool(Integral, 1, None, closed="left")
+    >>> constraint.is_satisfied_by(3), constraint.is_satisfied_by(True)
+    (True, False)
+    """
+
+    def is_satisfied_by(self, val: Any) -> bool:
+        if isinstance(val, bool | np.bool_):
+            return False
+        return super().is_satisfied_by(val)
+
+
+def _is_number(value: Any) -> bool:
+    """A real number that is not a bool (ints and floats, Python or numpy)."""
+    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
 
 
 def describe_missing(value: Any) -> str | None:
@@ -89,7 +118,9 @@ def check_sequences(
     ----------
     X : iterable of str, or iterable of sequences of hashable tokens
         A list, tuple, 1-D array or pandas Series. Token sequences may be lists,
-        tuples or 1-D arrays; numpy scalar tokens become Python scalars.
+        tuples or 1-D arrays; numpy scalar tokens become Python scalars. A 2-D
+        numpy array of strings (or objects) is read row by row, one token sequence
+        per row.
     name : str, default="X"
         Parameter name used in error messages (``"X"`` or ``"y"``).
 
@@ -127,6 +158,11 @@ def check_sequences(
             f"Iterable over raw text documents expected, {kind_name} object received."
         )
     ndim = getattr(X, "ndim", None)
+    if isinstance(X, np.ndarray) and ndim == 2 and X.dtype.kind in "OUS":
+        # A 2-D array of strings (or objects) is read row by row: one token
+        # sequence per row, as the list of its rows would be.
+        X = list(X)
+        ndim = 1
     if ndim is not None and ndim != 1:
         shape = getattr(X, "shape", None)
         raise ValueError(
@@ -169,9 +205,19 @@ def check_sequences(
             sample_kind = "tokens"
             value = _check_tokens(sample, name=name, index=index)
         else:
+            hint = ""
+            if _is_number(sample):
+                hint = (
+                    f" {name} seems to hold one number per sample, not one sequence "
+                    "per sample: to read each number as a one-token sequence, pass "
+                    f"{name}.astype(str) (or [[value] for value in {name}])"
+                )
+                if name == "y":
+                    hint += "; to predict one label per sample, use Seq2SeqClassifier"
+                hint += "."
             raise TypeError(
                 f"{name}[{index}] has type {type(sample).__name__}; expected a "
-                "string or a sequence of tokens (list, tuple or 1-D array)."
+                f"string or a sequence of tokens (list, tuple or 1-D array).{hint}"
             )
         if kind is None:
             kind, first_index = sample_kind, index

@@ -47,6 +47,17 @@ def _corpus_samples(y: Any, name: str, nested: bool) -> list[Any]:
             f"Iterable over sequences (strings or token lists) expected for {name}, "
             "string object received."
         )
+    if hasattr(y, "toarray") or hasattr(y, "tocsr"):
+        raise ValueError(
+            f"Sparse input is not supported for {name}: pass a dense integer id "
+            f"array ({name}.toarray()) or a list of sequences."
+        )
+    if isinstance(y, (dict, set, frozenset)):
+        raise ValueError(
+            f"{name} must be an ordered sequence of samples (list, array, Series), "
+            f"got {type(y).__name__}; for a dict, pass list({name}.values()) in the "
+            "same order for y_true and y_pred."
+        )
     if hasattr(y, "to_numpy"):
         # pandas: positional access, whatever the index is after slicing.
         y = y.to_numpy()

@@ -11,9 +11,10 @@ from typing import Any, Literal
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import check_array
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._validation import IntervalNotBool as Interval  # max_length=True is no 1
 from ._validation import check_token_sequences, describe_missing
 
 __all__ = ["PAD_INDEX", "PAD_TOKEN", "UNK_INDEX", "UNK_TOKEN", "SequenceVectorizer"]
