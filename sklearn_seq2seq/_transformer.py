@@ -14,8 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseSeq2Seq
 from ._inputs import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX, SequenceCodec
-from ._validation import check_sequences, tokenize
-from .metrics import bleu_score
+from .metrics import sequence_metric
 from .nn import beam_search, build_encoder_decoder, greedy_search
 
 
@@ -411,8 +410,10 @@ class Seq2SeqTransformer(
     def score(self, X: Any, y: Any = None) -> float:
         """BLEU (0–100) for token targets, R² for float targets.
 
-        BLEU counts n-grams of the analyzer's tokens: words, or characters with
-        ``analyzer="char"``.
+        BLEU is what :data:`~sklearn_seq2seq.bleu_scorer` computes: corpus BLEU-4
+        over the analyzer's tokens (words, or characters with ``analyzer="char"``)
+        with the effective order, so that short targets are not scored 0 for
+        lacking 4-grams.
 
         R² is variance-weighted over all steps and features
         (``r2_score(..., multioutput="variance_weighted")``), so near-constant values
@@ -432,12 +433,8 @@ class Seq2SeqTransformer(
         """
         y_true = X if (self.autoencoder or y is None) else y
         y_pred = self.predict(X)
-        if self.target_codec_.kind_ == "str" and self.analyzer == "char":
-            # BLEU over characters: word n-grams of short outputs say nothing.
-            y_true = tokenize(*check_sequences(y_true, name="y"), analyzer="char")
-            y_pred = [list(prediction) for prediction in y_pred]
         if self.target_codec_.is_tokens:
-            return bleu_score(y_true, y_pred)
+            return sequence_metric("bleu", y_true, y_pred, analyzer=self.analyzer)
         y_true_array = np.asarray(y_true, dtype=np.float64)
         n_samples = len(y_true_array)
         return float(
