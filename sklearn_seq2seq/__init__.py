@@ -6,7 +6,14 @@ trained through skorch on PyTorch, on CUDA when it is there.
 
 from ._classifier import Seq2SeqClassifier
 from ._transformer import Seq2SeqTransformer
-from .metrics import bleu_score, bleu_scorer
+from .metrics import (
+    bleu_score,
+    bleu_scorer,
+    chrf_score,
+    chrf_scorer,
+    exact_match_score,
+    exact_match_scorer,
+)
 from .preprocessing import SequenceVectorizer
 
 __version__ = "0.1.0"
@@ -18,4 +25,8 @@ __all__ = [
     "__version__",
     "bleu_score",
     "bleu_scorer",
+    "chrf_score",
+    "chrf_scorer",
+    "exact_match_score",
+    "exact_match_scorer",
 ]

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_feature_names
@@ -26,7 +27,7 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
 
 from ._inputs import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
-from ._net import Seq2SeqNet, TrimPadding
+from ._net import Seq2SeqNet, StopOnNonFiniteLoss, TrimPadding
 from ._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
 
 INFERENCE_BATCH_SIZE = 256
@@ -235,7 +236,7 @@ class BaseSeq2Seq(BaseEstimator):
 
     # -- training -------------------------------------------------------------------
     def _callbacks(self) -> list:
-        callbacks: list = []
+        callbacks: list = [("stop_on_non_finite_loss", StopOnNonFiniteLoss())]
         if self.clip_grad_norm is not None:
             callbacks.append(
                 ("gradient_clipping", GradientNormClipping(self.clip_grad_norm))
@@ -321,12 +322,57 @@ class BaseSeq2Seq(BaseEstimator):
                 net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
             if hasattr(net.module_, "generator"):
                 net.module_.generator = None  # generators do not pickle
+        self._check_divergence(net)
         self.net_ = net
         self.history_ = pd.DataFrame(
             [
                 {k: v for k, v in row.items() if k != "batches"}
                 for row in net.history.to_list()
             ]
+        )
+
+    def _check_divergence(self, net: Seq2SeqNet) -> None:
+        """Raise if the loss became NaN/inf, unless early stopping restored the
+        weights of a finite epoch (then warn)."""
+        diverged = dict(net.callbacks_)["stop_on_non_finite_loss"].diverged_
+        advice = (
+            f"Lower lr (it is {self.lr:g}; try {self.lr / 5:g}), keep gradient "
+            f"clipping on (clip_grad_norm={self.clip_grad_norm}), and standardise "
+            "float inputs and targets."
+        )
+        if diverged is None:
+            losses = [row["train_loss"] for row in net.history]
+            first, best, last = losses[0], min(losses), losses[-1]
+            # Lost more than half of what it had gained (or rose without ever
+            # improving): unstable training, not noise around a minimum.
+            rise = last - best
+            if rise > 0.5 * (first - best) and rise > 0.05 * abs(best) + 1e-12:
+                warnings.warn(
+                    f"Training was unstable: the training loss rose from {best:.4g} "
+                    f"(its lowest) to {last:.4g} at the last epoch. {advice}",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
+            return
+        epoch, name, value = diverged
+        restored = any(
+            isinstance(callback, EarlyStopping)
+            and callback.load_best
+            and callback.best_model_weights_ is not None
+            for _, callback in net.callbacks_
+        )
+        if restored:
+            warnings.warn(
+                f"Training diverged: {name} became {value} at epoch {epoch}; "
+                "training stopped and the weights of the best epoch "
+                f"(by validation loss) were restored. {advice}",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+            return
+        raise ValueError(
+            f"Training diverged: {name} became {value} at epoch {epoch}, so the "
+            f"model is unusable. {advice}"
         )
 
     @contextmanager

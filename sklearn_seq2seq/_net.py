@@ -15,10 +15,12 @@ It customises skorch only through its documented extension points:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from torch.utils.data import default_collate
@@ -50,6 +52,28 @@ class TrimPadding:
             keep = int((y != self.pad_index).sum(dim=1).max())
             y = y[:, : max(2, keep)]
         return X, y
+
+
+class StopOnNonFiniteLoss(Callback):
+    """Stop training at the end of the first epoch whose loss is NaN or infinite.
+
+    It records where training diverged (``diverged_`` = ``(epoch, name, value)``)
+    and interrupts the loop the way skorch expects (``KeyboardInterrupt``, caught by
+    ``partial_fit``), so that the other callbacks' ``on_train_end`` still run:
+    ``EarlyStopping(load_best=True)`` then restores the best weights. The estimator
+    turns the record into an error or a warning.
+    """
+
+    def on_train_begin(self, net: Any, **kwargs: Any) -> None:
+        self.diverged_: tuple[int, str, float] | None = None
+
+    def on_epoch_end(self, net: Any, **kwargs: Any) -> None:
+        row = net.history[-1]
+        for name in ("train_loss", "valid_loss"):
+            value = row.get(name)
+            if value is not None and not math.isfinite(value):
+                self.diverged_ = (row["epoch"], name, value)
+                raise KeyboardInterrupt
 
 
 class Seq2SeqNet(NeuralNet):

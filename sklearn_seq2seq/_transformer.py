@@ -22,11 +22,12 @@ from ._inputs import (
 )
 from ._validation import IntervalNotBool as Interval
 from ._validation import check_sequences, tokenize
-from .metrics import bleu_score
+from .metrics import sequence_metric
 from .nn import beam_search, build_encoder_decoder, greedy_search
 
 # Decoding is sequential: beyond this many steps a prediction takes minutes.
 MAX_OUTPUT_LENGTH = 10_000
+TEXT_KINDS = ("str", "tokens")  # the kinds that lowercase applies to
 
 
 class Seq2SeqTransformer(
@@ -445,8 +446,10 @@ class Seq2SeqTransformer(
     def score(self, X: Any, y: Any = None) -> float:
         """BLEU (0–100) for token targets, R² for float targets.
 
-        BLEU counts n-grams of the analyzer's tokens: words, or characters with
-        ``analyzer="char"``.
+        BLEU is what :data:`~sklearn_seq2seq.bleu_scorer` computes: corpus BLEU-4
+        over the analyzer's tokens (words, or characters with ``analyzer="char"``)
+        with the effective order, so that short targets are not scored 0 for
+        lacking 4-grams.
 
         R² is variance-weighted over all steps and features
         (``r2_score(..., multioutput="variance_weighted")``), so near-constant values
@@ -476,22 +479,16 @@ class Seq2SeqTransformer(
         against_X = self.autoencoder or y is None
         y_true = X if against_X else as_reusable(y)
         y_pred = self.predict(X)
-        codec = self.target_codec_
-        if codec.kind_ == "str" and self.analyzer == "char":
-            # BLEU over characters: word n-grams of short outputs say nothing.
-            y_true = tokenize(
-                *check_sequences(y_true, name="y"),
-                analyzer="char",
-                lowercase=against_X and self.lowercase,
+        if against_X and self.lowercase and self.target_codec_.kind_ in TEXT_KINDS:
+            # The autoencoder learned X as the encoder reads it: in lower case.
+            sequences, kind = check_sequences(y_true, name="X")
+            y_true = (
+                [doc.lower() for doc in sequences]
+                if kind == "str"
+                else tokenize(sequences, kind, lowercase=True)
             )
-            y_pred = [list(prediction) for prediction in y_pred]
-        elif against_X and self.lowercase and codec.kind_ in ("str", "tokens"):
-            # The autoencoder learned X as the encoder reads it: lower case.
-            y_true = tokenize(*check_sequences(y_true, name="X"), lowercase=True)
-            if codec.kind_ == "str":
-                y_pred = [prediction.split() for prediction in y_pred]
-        if codec.is_tokens:
-            return bleu_score(y_true, y_pred)
+        if self.target_codec_.is_tokens:
+            return sequence_metric("bleu", y_true, y_pred, analyzer=self.analyzer)
         y_true_array = np.asarray(y_true, dtype=np.float64)
         n_samples = len(y_true_array)
         return float(

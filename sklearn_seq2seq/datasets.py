@@ -11,6 +11,7 @@ The text tasks sample *distinct* sources, so no source appears twice and none ap
 in both the training and the test split.
 """
 
+import datetime
 from numbers import Integral
 
 import numpy as np
@@ -21,6 +22,8 @@ from sklearn.utils._param_validation import Interval, RealNotInt, validate_param
 
 __all__ = [
     "load_digits_sequences",
+    "make_dates",
+    "make_waveforms",
     "make_number_words",
     "make_pig_latin",
     "make_reversal",
@@ -633,5 +636,181 @@ def load_digits_sequences(*, test_size=0.25, random_state=0, normalize=True):
     y = digits.target.astype(np.int64)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=random_state, stratify=y
+    )
+    return X_train, X_test, y_train, y_test
+
+
+# ---------------------------------------------------------------------------
+# Dates in words -> ISO dates
+# ---------------------------------------------------------------------------
+
+_MONTHS = (
+    "january february march april may june july august september october "
+    "november december"
+).split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_DATE_FORMATS = (
+    "{day} {month} {year}",  # 21 november 2026
+    "{month} {day}, {year}",  # november 21, 2026
+    "{weekday} {day} {mon} {year}",  # saturday 21 nov 2026
+    "{day:02d}/{month_number:02d}/{year}",  # 21/11/2026
+    "{mon} {day} {year}",  # nov 21 2026
+)
+
+
+@validate_params(
+    {
+        "n_samples": _N_SAMPLES,
+        "test_size": _TEST_SIZE,
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_dates(n_samples=1000, *, test_size=0.2, random_state=0):
+    """Dates written in words, in several formats, to ISO 8601 dates.
+
+    The source is a date between 1950-01-01 and 2049-12-31 written in one of five
+    formats (``"21 november 2026"``, ``"november 21, 2026"``,
+    ``"saturday 21 nov 2026"``, ``"21/11/2026"``, ``"nov 21 2026"``), the target its
+    ISO form ``"2026-11-21"``. Meant to be read character by character
+    (``analyzer="char"``): targets are 10 characters long and have no spaces, so
+    word-level BLEU cannot score them. Sources are distinct.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Number of pairs (at most the 182,610 distinct date strings).
+    test_size : float, default=0.2
+        Fraction of the pairs in the test split, in (0, 1).
+    random_state : int, RandomState instance or None, default=0
+        Seed of the draw and the split.
+
+    Returns
+    -------
+    X_train, X_test : list of str
+        Dates in words.
+    y_train, y_test : list of str
+        ISO dates.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.datasets import make_dates
+    >>> X_train, X_test, y_train, y_test = make_dates(n_samples=10)
+    >>> len(X_train), len(X_test)
+    (8, 2)
+    >>> all(len(date) == 10 and date[4] == "-" for date in y_train)
+    True
+    """
+    first = datetime.date(1950, 1, 1).toordinal()
+    n_days = datetime.date(2049, 12, 31).toordinal() - first + 1
+    capacity = n_days * len(_DATE_FORMATS)
+    if n_samples > capacity:
+        raise ValueError(
+            f"n_samples={n_samples} exceeds the {capacity} distinct date strings; "
+            "lower n_samples."
+        )
+    rng = check_random_state(random_state)
+    X, y = [], []
+    for index in _sample_distinct_integers(n_samples, capacity, rng):
+        day_index, format_index = divmod(index, len(_DATE_FORMATS))
+        date = datetime.date.fromordinal(first + day_index)
+        month = _MONTHS[date.month - 1]
+        X.append(
+            _DATE_FORMATS[format_index].format(
+                day=date.day,
+                month=month,
+                mon=month[:3],
+                month_number=date.month,
+                year=date.year,
+                weekday=_WEEKDAYS[date.weekday()],
+            )
+        )
+        y.append(date.isoformat())
+    return _split(X, y, test_size, rng)
+
+
+# ---------------------------------------------------------------------------
+# Long float sequences to classify
+# ---------------------------------------------------------------------------
+
+
+@validate_params(
+    {
+        "n_samples": _N_SAMPLES,
+        "n_steps": _POSITIVE_INT,
+        "n_classes": [Interval(Integral, 2, None, closed="left")],
+        "noise": [Interval(RealNotInt, 0, None, closed="left")],
+        "test_size": _TEST_SIZE,
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_waveforms(
+    n_samples=5000,
+    *,
+    n_steps=40,
+    n_classes=10,
+    noise=0.5,
+    test_size=0.2,
+    random_state=0,
+):
+    """Noisy waveforms of ``n_classes`` shapes, to classify from long sequences.
+
+    Each class is a waveform shape: a sine of one of ``ceil(n_classes / 2)``
+    frequencies, either plain or with its second half inverted (so a class can
+    only be told from the whole sequence, not from its start). Every sample draws a
+    random phase and amplitude, adds Gaussian noise of standard deviation `noise`
+    and is standardised over its steps. A long float-sequence classification task
+    (one feature per step) for :class:`~sklearn_seq2seq.Seq2SeqClassifier`; the split
+    is stratified by label.
+
+    Parameters
+    ----------
+    n_samples : int, default=5000
+        Number of sequences.
+    n_steps : int, default=40
+        Steps per sequence.
+    n_classes : int, default=10
+        Number of classes (>= 2).
+    noise : float, default=0.5
+        Standard deviation of the added noise, relative to an amplitude of about 1.
+    test_size : float, default=0.2
+        Fraction of the sequences in the test split, in (0, 1).
+    random_state : int, RandomState instance or None, default=0
+        Seed of the draw and the split.
+
+    Returns
+    -------
+    X_train, X_test : ndarray of shape (n, n_steps), dtype float32
+        Standardised sequences of scalars.
+    y_train, y_test : ndarray of shape (n,), dtype int64
+        Labels ``0 .. n_classes - 1``.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.datasets import make_waveforms
+    >>> X_train, X_test, y_train, y_test = make_waveforms(n_samples=100)
+    >>> X_train.shape, X_test.shape, sorted(set(y_train.tolist()))[:3]
+    ((80, 40), (20, 40), [0, 1, 2])
+    """
+    rng = check_random_state(random_state)
+    y = np.arange(n_samples) % n_classes
+    rng.shuffle(y)
+    steps = np.arange(n_steps) / n_steps
+    frequency = 1.0 + (y // 2)  # cycles per sequence
+    phase = rng.uniform(0, 2 * np.pi, size=n_samples)
+    amplitude = rng.uniform(0.7, 1.3, size=n_samples)
+    X = amplitude[:, None] * np.sin(
+        2 * np.pi * frequency[:, None] * steps[None, :] + phase[:, None]
+    )
+    flip = (y % 2 == 1)[:, None] & (steps[None, :] >= 0.5)
+    X = np.where(flip, -X, X) + rng.normal(scale=noise, size=X.shape)
+    X = (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X.astype(np.float32),
+        y.astype(np.int64),
+        test_size=test_size,
+        random_state=rng,
+        stratify=y,
     )
     return X_train, X_test, y_train, y_test

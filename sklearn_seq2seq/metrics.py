@@ -8,16 +8,24 @@ tests.
 """
 
 import math
+import warnings
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import make_scorer
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-__all__ = ["bleu_score", "bleu_scorer"]
+__all__ = [
+    "bleu_score",
+    "bleu_scorer",
+    "chrf_score",
+    "chrf_scorer",
+    "exact_match_score",
+    "exact_match_scorer",
+]
 
 # Default smoothing values, as sacrebleu's ``BLEU.SMOOTH_DEFAULTS`` (Chen & Cherry).
 _SMOOTH_DEFAULTS: dict[str, float | None] = {
@@ -135,11 +143,17 @@ def _as_tokens(sequence: Any, where: str) -> Tokens:
     return tokens
 
 
-def _as_references(sample: Any, index: int, nested: bool) -> list[Tokens]:
-    """Return the references of sample ``index`` of ``y_true`` as token lists."""
+def _as_references(
+    sample: Any,
+    index: int,
+    nested: bool,
+    reader: Callable[[Any, str], Any] = _as_tokens,
+) -> list[Any]:
+    """Return the references of sample ``index`` of ``y_true``, each read by
+    ``reader`` (token lists by default)."""
     where = f"y_true[{index}]"
     if not nested:
-        return [_as_tokens(sample, where)]
+        return [reader(sample, where)]
     if _is_missing(sample):
         raise ValueError(
             f"{where} is missing ({sample!r}); expected a list of references."
@@ -150,11 +164,46 @@ def _as_references(sample: Any, index: int, nested: bool) -> list[Tokens]:
             f"(strings or token lists); got {type(sample).__name__} {sample!r}."
         )
     references = [
-        _as_tokens(reference, f"{where}[{k}]") for k, reference in enumerate(sample)
+        reader(reference, f"{where}[{k}]") for k, reference in enumerate(sample)
     ]
     if not references:
         raise ValueError(f"{where} has no reference.")
     return references
+
+
+def _as_text(sequence: Any, where: str) -> str:
+    """A sequence as text: strings as they are, token lists joined by spaces."""
+    if isinstance(sequence, str):
+        return str(sequence)
+    return " ".join(str(token) for token in _as_tokens(sequence, where))
+
+
+def _read_corpus(
+    y_true: Any,
+    y_pred: Any,
+    multiple_references: bool,
+    metric: str,
+    reader: Callable[[Any, str], Any] = _as_tokens,
+) -> tuple[list[list[Any]], list[Any]]:
+    """References (a list per sample) and hypotheses of a corpus, each sequence
+    read by ``reader`` (token lists by default)."""
+    hyp_samples = _corpus_samples(y_pred, "y_pred", nested=False)
+    ref_samples = _corpus_samples(y_true, "y_true", nested=multiple_references)
+    if len(ref_samples) != len(hyp_samples):
+        raise ValueError(
+            "y_true and y_pred have different numbers of samples: "
+            f"len(y_true)={len(ref_samples)}, len(y_pred)={len(hyp_samples)}."
+        )
+    if not hyp_samples:
+        raise ValueError(f"{metric} needs at least one sample; got 0.")
+    references = [
+        _as_references(sample, i, multiple_references, reader)
+        for i, sample in enumerate(ref_samples)
+    ]
+    hypotheses = [
+        reader(sample, f"y_pred[{i}]") for i, sample in enumerate(hyp_samples)
+    ]
+    return references, hypotheses
 
 
 def _ngram_counts(tokens: Tokens, max_order: int) -> NGramCounts:
@@ -406,32 +455,32 @@ def bleu_score(
     >>> round(bleu_score(refs, ["the cat is on the mat"], multiple_references=True), 4)
     100.0
 
-    Hypotheses shorter than `max_order` score 0 unless the effective order is used:
+    Hypotheses shorter than `max_order` score 0 (with a warning) unless the
+    effective order is used:
 
-    >>> bleu_score(["forty two"], ["forty two"])
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     bleu_score(["forty two"], ["forty two"])
     0.0
     >>> round(bleu_score(["forty two"], ["forty two"], effective_order=True), 4)
     100.0
     """
-    hyp_samples = _corpus_samples(y_pred, "y_pred", nested=False)
-    ref_samples = _corpus_samples(y_true, "y_true", nested=multiple_references)
-    if len(ref_samples) != len(hyp_samples):
-        raise ValueError(
-            "y_true and y_pred have different numbers of samples: "
-            f"len(y_true)={len(ref_samples)}, len(y_pred)={len(hyp_samples)}."
-        )
-    if not hyp_samples:
-        raise ValueError("bleu_score needs at least one sample; got 0.")
-    references = [
-        _as_references(sample, i, multiple_references)
-        for i, sample in enumerate(ref_samples)
-    ]
-    hypotheses = [
-        _as_tokens(sample, f"y_pred[{i}]") for i, sample in enumerate(hyp_samples)
-    ]
+    references, hypotheses = _read_corpus(
+        y_true, y_pred, multiple_references, "bleu_score"
+    )
     correct, total, sys_len, ref_len = _corpus_statistics(
         references, hypotheses, max_order
     )
+    if not effective_order and smooth != "add-k" and any(correct) and not total[-1]:
+        warnings.warn(
+            f"No predicted sequence has {max_order} tokens, so BLEU-{max_order} is "
+            "0 by definition. For short or character-level targets pass "
+            "effective_order=True, a smaller max_order, or use chrf_score or "
+            "exact_match_score.",
+            UndefinedMetricWarning,
+            stacklevel=3,  # through validate_params' wrapper, to the caller
+        )
     return _bleu_from_statistics(
         correct,
         total,
@@ -443,6 +492,360 @@ def bleu_score(
     )
 
 
-# Greater is better; pass it as ``scoring=bleu_scorer`` to GridSearchCV or
-# cross_val_score. It calls ``bleu_score(y_true, estimator.predict(X))``.
-bleu_scorer = make_scorer(bleu_score)
+# -- chrF -----------------------------------------------------------------------------
+# Punctuation split off word ends for chrF++'s word n-grams (sacrebleu's ``_PUNCTS``).
+_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _split_punctuation(text: str) -> list[str]:
+    """Words with one leading or trailing punctuation mark split off (chrF++)."""
+    words: list[str] = []
+    for word in text.split():
+        if len(word) == 1:
+            words.append(word)
+        elif word[-1] in _PUNCTUATION:
+            words += [word[:-1], word[-1]]
+        elif word[0] in _PUNCTUATION:
+            words += [word[0], word[1:]]
+        else:
+            words.append(word)
+    return words
+
+
+def _chrf_ngrams(
+    text: str, char_order: int, word_order: int, whitespace: bool
+) -> list[Counter[str]]:
+    """Character n-gram counts (n = 1 .. char_order), then word n-gram counts."""
+    chars = text if whitespace else "".join(text.split())
+    counts = [
+        Counter(chars[i : i + n] for i in range(len(chars) - n + 1))
+        for n in range(1, char_order + 1)
+    ]
+    if word_order:
+        words = _split_punctuation(text)
+        counts += [
+            Counter(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+            for n in range(1, word_order + 1)
+        ]
+    return counts
+
+
+def _chrf_from_statistics(
+    statistics: Sequence[int], beta: float, eps_smoothing: bool
+) -> float:
+    """chrF (0-100) from ``[hyp, ref, match]`` counts per order, as sacrebleu 2.x."""
+    eps = 1e-16
+    factor = beta**2
+    n_orders = len(statistics) // 3
+    score = avg_precision = avg_recall = 0.0
+    effective_order = 0
+    for i in range(n_orders):
+        n_hyp, n_ref, n_match = statistics[3 * i : 3 * i + 3]
+        precision = n_match / n_hyp if n_hyp > 0 else eps
+        recall = n_match / n_ref if n_ref > 0 else eps
+        denominator = factor * precision + recall
+        score += (
+            (1 + factor) * precision * recall / denominator if denominator > 0 else eps
+        )
+        if n_hyp > 0 and n_ref > 0:
+            avg_precision += precision
+            avg_recall += recall
+            effective_order += 1
+    if eps_smoothing:
+        return 100 * score / n_orders
+    if effective_order == 0:
+        return 0.0
+    avg_precision /= effective_order
+    avg_recall /= effective_order
+    if not avg_precision + avg_recall:
+        return 0.0
+    return (
+        100
+        * (1 + factor)
+        * avg_precision
+        * avg_recall
+        / (factor * avg_precision + avg_recall)
+    )
+
+
+@validate_params(
+    {
+        "y_true": "no_validation",
+        "y_pred": "no_validation",
+        "char_order": [Interval(Integral, 1, None, closed="left")],
+        "word_order": [Interval(Integral, 0, None, closed="left")],
+        "beta": [Interval(Real, 0, None, closed="neither")],
+        "lowercase": ["boolean"],
+        "whitespace": ["boolean"],
+        "eps_smoothing": ["boolean"],
+        "multiple_references": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def chrf_score(
+    y_true,
+    y_pred,
+    *,
+    char_order=6,
+    word_order=0,
+    beta=2,
+    lowercase=False,
+    whitespace=False,
+    eps_smoothing=False,
+    multiple_references=False,
+):
+    """Corpus chrF: character n-gram F-score of predictions against references, 0-100.
+
+    chrF (Popović, 2015) compares character n-grams (n = 1 .. `char_order`) of each
+    prediction with those of its reference and combines the averaged precision and
+    recall into an F-beta score (recall weighted `beta` times as much as precision).
+    It gives partial credit to a prediction that is nearly right, whatever its
+    length, which makes it a good model-selection metric for short and
+    character-level targets, where BLEU-4 has few or no 4-grams to count. The result
+    equals sacrebleu 2.x's ``corpus_chrf`` / ``CHRF().corpus_score`` with the same
+    options.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The reference of each sample: a string, or a sequence of tokens (joined with
+        single spaces; non-string tokens are written with :class:`str`). A 2-D
+        integer array is read as padded token ids (0 = padding), as for
+        :func:`bleu_score`. With ``multiple_references=True`` each element is a
+        list of references, and the one that gives the sample its best F-score is
+        used (as sacrebleu does).
+    y_pred : array-like of shape (n_samples,)
+        The predicted sequence of each sample, in any of the single-reference forms
+        of `y_true`.
+    char_order : int, default=6
+        Largest character n-gram order.
+    word_order : int, default=0
+        Largest word n-gram order; 2 gives chrF++ (Popović, 2017).
+    beta : float, default=2
+        Weight of recall relative to precision.
+    lowercase : bool, default=False
+        Compare lowercased text.
+    whitespace : bool, default=False
+        Keep whitespace inside character n-grams (by default it is removed first).
+    eps_smoothing : bool, default=False
+        Average the per-order F-scores with epsilon smoothing (chrF++.py, NLTK and
+        Moses) instead of averaging precision and recall over the orders that occur
+        (sacrebleu's default).
+    multiple_references : bool, default=False
+        If True, each ``y_true[i]`` is a list of references.
+
+    Returns
+    -------
+    score : float
+        chrF between 0 and 100.
+
+    See Also
+    --------
+    chrf_scorer : This metric as a scorer, following the estimator's analyzer.
+    bleu_score : Corpus BLEU.
+    exact_match_score : Share of predictions equal to their reference.
+
+    Notes
+    -----
+    For every order, the hypothesis, reference and matched (clipped) n-gram counts
+    are summed over the corpus. With precision ``P`` and recall ``R`` averaged over
+    the orders that occur in both hypotheses and references, the score is
+    ``100 * (1 + beta**2) * P * R / (beta**2 * P + R)``.
+
+    References
+    ----------
+    .. [1] M. Popović, "chrF: character n-gram F-score for automatic MT evaluation",
+       WMT 2015.
+    .. [2] M. Popović, "chrF++: words helping character n-grams", WMT 2017.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.metrics import chrf_score
+    >>> y_true, y_pred = ["2026-11-21", "1999-01-02"], ["2026-11-21", "1999-01-03"]
+    >>> round(chrf_score(y_true, y_pred), 4)
+    92.953
+    >>> round(chrf_score(["forty two"], ["forty two"]), 4)
+    100.0
+    """
+    references, hypotheses = _read_corpus(
+        y_true, y_pred, multiple_references, "chrf_score", reader=_as_text
+    )
+    totals = [0] * (3 * (char_order + word_order))
+    for refs, hyp in zip(references, hypotheses):
+        if lowercase:
+            hyp, refs = hyp.lower(), [ref.lower() for ref in refs]
+        hyp_ngrams = _chrf_ngrams(hyp, char_order, word_order, whitespace)
+        best: list[int] = []
+        best_f = -1.0
+        for ref in refs:
+            ref_ngrams = _chrf_ngrams(ref, char_order, word_order, whitespace)
+            statistics: list[int] = []
+            for hyp_counts, ref_counts in zip(hyp_ngrams, ref_ngrams):
+                matches = sum(
+                    min(count, ref_counts[ngram])
+                    for ngram, count in hyp_counts.items()
+                    if ngram in ref_counts
+                )
+                n_hyp = sum(hyp_counts.values()) if ref_counts else 0
+                statistics += [n_hyp, sum(ref_counts.values()), matches]
+            f_score = _chrf_from_statistics(statistics, beta, eps_smoothing)
+            if f_score > best_f:
+                best_f, best = f_score, statistics
+        totals = [total + value for total, value in zip(totals, best)]
+    return _chrf_from_statistics(totals, beta, eps_smoothing)
+
+
+# -- exact match ----------------------------------------------------------------------
+@validate_params(
+    {
+        "y_true": "no_validation",
+        "y_pred": "no_validation",
+        "multiple_references": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def exact_match_score(y_true, y_pred, *, multiple_references=False):
+    """Share of predicted sequences equal to their reference (sequence accuracy).
+
+    Strings are compared as their whitespace-separated tokens, so ``"4  2"`` equals
+    ``"4 2"``; token lists and padded id arrays (0 = padding) are compared token by
+    token.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The reference of each sample, in any form :func:`bleu_score` takes; with
+        ``multiple_references=True`` a list of references per sample, and a
+        prediction that equals any of them counts.
+    y_pred : array-like of shape (n_samples,)
+        The predicted sequence of each sample.
+    multiple_references : bool, default=False
+        If True, each ``y_true[i]`` is a list of references.
+
+    Returns
+    -------
+    score : float
+        Between 0 and 1.
+
+    See Also
+    --------
+    exact_match_scorer : This metric as a scorer.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.metrics import exact_match_score
+    >>> exact_match_score(["4 2", "1 2 3"], ["4 2", "1 2"])
+    0.5
+    """
+    references, hypotheses = _read_corpus(
+        y_true, y_pred, multiple_references, "exact_match_score"
+    )
+    matches = [hyp in refs for refs, hyp in zip(references, hypotheses)]
+    return float(np.mean(matches))
+
+
+# -- scorers --------------------------------------------------------------------------
+def _final_estimator(estimator: Any) -> Any:
+    """The last step of a pipeline (or of nested meta-estimators), else itself."""
+    while True:
+        if hasattr(estimator, "steps"):
+            estimator = estimator.steps[-1][1]
+        elif hasattr(estimator, "best_estimator_"):
+            estimator = estimator.best_estimator_
+        else:
+            return estimator
+
+
+def _is_text(y: Any) -> bool:
+    """Whether the samples of ``y`` are strings (not token lists or ids)."""
+    if isinstance(y, np.ndarray) and y.dtype.kind in "US":
+        return True
+    try:
+        samples = list(y.to_numpy() if hasattr(y, "to_numpy") else y)
+    except TypeError:
+        return False
+    return bool(samples) and all(isinstance(sample, str) for sample in samples)
+
+
+def _char_tokens(y: Any, where: str) -> list[Tokens]:
+    """Every string sample as its list of characters (whitespace included)."""
+    samples = _corpus_samples(y, where, nested=False)
+    return [list(_as_text(sample, f"{where}[{i}]")) for i, sample in enumerate(samples)]
+
+
+def sequence_metric(
+    metric: str, y_true: Any, y_pred: Any, *, analyzer: str = "word"
+) -> float:
+    """The model-selection form of a metric, given how targets are tokenized.
+
+    ``"bleu"`` is BLEU-4 over the analyzer's tokens with the effective order (orders
+    no prediction reaches are left out of the geometric mean), ``"chrf"`` is
+    :func:`chrf_score` with its defaults and ``"exact_match"`` is
+    :func:`exact_match_score`. With ``analyzer="char"`` and string targets, BLEU
+    counts character n-grams and exact match compares whole strings.
+    """
+    if analyzer == "char" and metric != "chrf" and _is_text(y_pred):
+        y_true = _char_tokens(y_true, "y_true")
+        y_pred = _char_tokens(y_pred, "y_pred")
+    if metric == "bleu":
+        return bleu_score(y_true, y_pred, effective_order=True)
+    if metric == "chrf":
+        return chrf_score(y_true, y_pred)
+    return exact_match_score(y_true, y_pred)
+
+
+class _SequenceScorer:
+    """Scorer ``scorer(estimator, X, y)`` for ``GridSearchCV(scoring=...)``.
+
+    It predicts ``X`` and compares the predictions with ``y`` using
+    :func:`sequence_metric`, reading the analyzer of the (final) estimator so that
+    character-level models are scored on characters. Greater is better.
+    """
+
+    def __init__(self, metric: str) -> None:
+        self.metric = metric
+
+    def __call__(
+        self, estimator: Any, X: Any, y_true: Any = None, sample_weight: Any = None
+    ) -> float:
+        if sample_weight is not None:
+            raise ValueError(
+                f"{self!r} is a corpus metric and does not take sample_weight; "
+                "leave it out."
+            )
+        final = _final_estimator(estimator)
+        if y_true is None:
+            if not getattr(final, "autoencoder", False):
+                raise ValueError(
+                    f"{self!r} needs the true target sequences y; got y=None. Pass "
+                    "y to the search or cross-validation (for a sequence "
+                    "autoencoder, y=X)."
+                )
+            y_true = X
+        y_pred = estimator.predict(X)
+        return sequence_metric(
+            self.metric,
+            y_true,
+            y_pred,
+            analyzer=getattr(final, "analyzer", "word"),
+        )
+
+    def __repr__(self) -> str:
+        return f"{self.metric}_scorer"
+
+
+bleu_scorer = _SequenceScorer("bleu")
+"""Scorer for ``GridSearchCV(scoring=bleu_scorer)``: BLEU-4 with the effective order.
+
+Called as ``bleu_scorer(estimator, X, y)``: it predicts ``X`` and returns
+``bleu_score(y, predictions, effective_order=True)`` (0-100), over characters when the
+(final) estimator has ``analyzer="char"`` and string targets. The effective order
+leaves out of the geometric mean the n-gram orders that no prediction reaches, so that
+short targets ("4 2") are not scored 0 whatever their quality.
+"""
+
+chrf_scorer = _SequenceScorer("chrf")
+"""Scorer for ``GridSearchCV(scoring=chrf_scorer)``: :func:`chrf_score` (0-100)."""
+
+exact_match_scorer = _SequenceScorer("exact_match")
+"""Scorer for ``GridSearchCV(scoring=exact_match_scorer)``: sequence accuracy."""

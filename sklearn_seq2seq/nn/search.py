@@ -121,10 +121,20 @@ def beam_search(
     At every step each sequence keeps ``beam_width`` unfinished hypotheses.
     Candidates ending in ``<eos>`` among the ``beam_width`` best of a step are
     finished: their score is the sum of log-probabilities divided by GNMT's length
-    penalty ``((5 + L) / 6) ** length_penalty``; the best finished one is kept. A
-    sequence is done when ``beam_width`` hypotheses have finished; at ``max_length``
-    the unfinished hypotheses compete too. With ``beam_width=1`` this is exactly
-    greedy search.
+    penalty ``((5 + L) / 6) ** length_penalty``; the best finished one is kept.
+
+    A sequence is done only when no unfinished hypothesis can still beat its best
+    finished one: log-probabilities are <= 0, so a hypothesis' sum can only fall as
+    it grows, and its normalised score can be at most its current sum divided by the
+    length penalty of ``max_length`` (the sum itself when ``length_penalty=0``). The
+    search therefore returns the hypothesis a complete search over the kept beams
+    would return, not merely the first ``beam_width`` finished ones. At
+    ``max_length`` the unfinished hypotheses compete too. With ``beam_width=1`` and
+    ``length_penalty=0`` this is exactly greedy search.
+
+    Buffers grow with the longest hypothesis decoded so far, not with
+    ``max_length``, and decoding stops as soon as every sequence of the batch is
+    done.
 
     Parameters
     ----------
@@ -167,15 +177,16 @@ def beam_search(
     track_attention = decoder.uses_attention and return_attention
     alive_attention = torch.empty(batch_size, k, 0, src_len, device=device)
     best_scores = torch.full((batch_size,), float("-inf"), device=device)
+    # Grown as longer hypotheses finish: batch x longest finished length.
     best_tokens = torch.full(
-        (batch_size, max_length), pad_index, dtype=torch.long, device=device
+        (batch_size, 0), pad_index, dtype=torch.long, device=device
     )
-    best_attention = torch.zeros(batch_size, max_length, src_len, device=device)
-    # Lengths are tracked, not counted from non-pad ids: a hypothesis may hold pad ids.
-    best_lengths = torch.zeros(batch_size, dtype=torch.long, device=device)
-    n_finished = torch.zeros(batch_size, dtype=torch.long, device=device)
+    best_attention = torch.zeros(batch_size, 0, src_len, device=device)
     done = torch.zeros(batch_size, dtype=torch.bool, device=device)
-    rank = torch.arange(2 * k, device=device)
+    in_beam = torch.arange(2 * k, device=device) < k
+    # Upper bound on the normalised score any continuation can reach, per unit of
+    # (non-positive) log-probability sum.
+    best_possible_factor = 1.0 / length_penalty_factor(max_length, length_penalty)
 
     def keep_best(
         candidate_scores: Tensor,
@@ -184,10 +195,21 @@ def beam_search(
         length: int,
     ) -> None:
         # candidate_scores: batch x c (-inf = not a candidate); tokens: batch x c x L
-        nonlocal best_scores
+        nonlocal best_scores, best_tokens, best_attention
         top_score, top = candidate_scores.max(dim=1)  # batch
         improve = top_score > best_scores
+        if not bool(improve.any()):
+            return
         best_scores = torch.where(improve, top_score, best_scores)
+        if best_tokens.shape[1] < length:
+            grow = length - best_tokens.shape[1]
+            best_tokens = torch.nn.functional.pad(
+                best_tokens, (0, grow), value=pad_index
+            )
+            if attention is not None:
+                best_attention = torch.nn.functional.pad(
+                    best_attention, (0, 0, 0, grow)
+                )
         rows = batch_index[improve]
         chosen = top[improve]
         best_tokens[rows] = pad_index
@@ -195,7 +217,6 @@ def beam_search(
         if attention is not None:
             best_attention[rows] = 0.0
             best_attention[rows, :length] = attention[rows, chosen]
-        best_lengths[rows] = length
 
     for t in range(max_length):
         logits, state, weights = decoder.step(prev, state)
@@ -206,7 +227,8 @@ def beam_search(
         candidates = (
             alive_scores.unsqueeze(2) + log_probs.view(batch_size, k, -1)
         ).view(batch_size, -1)  # batch x k*vocab
-        top_scores, top_index = candidates.topk(2 * k, dim=1)  # batch x 2k
+        n_candidates = min(2 * k, candidates.shape[1])
+        top_scores, top_index = candidates.topk(n_candidates, dim=1)  # batch x 2k
         origin = torch.div(top_index, vocab_size, rounding_mode="floor")
         token = top_index % vocab_size
         # histories of the 2k candidates: batch x 2k x (t + 1)
@@ -226,7 +248,7 @@ def beam_search(
                 [
                     alive_attention.gather(
                         1,
-                        origin.view(batch_size, 2 * k, 1, 1).expand(-1, -1, t, src_len),
+                        origin.view(batch_size, -1, 1, 1).expand(-1, -1, t, src_len),
                     ),
                     step_weights.unsqueeze(2),
                 ],
@@ -234,16 +256,19 @@ def beam_search(
             )
         is_eos = token == eos_index
         finishing = (
-            is_eos & (rank < k) & ~done.unsqueeze(1) & (top_scores > float("-inf"))
+            is_eos
+            & in_beam[:n_candidates]
+            & ~done.unsqueeze(1)
+            & (top_scores > float("-inf"))
         )
-        normalised = top_scores / length_penalty_factor(t + 1, length_penalty)
-        keep_best(
-            normalised.masked_fill(~finishing, float("-inf")),
-            history,
-            attention_history,
-            t + 1,
-        )
-        n_finished = n_finished + finishing.sum(dim=1)
+        if bool(finishing.any()):
+            normalised = top_scores / length_penalty_factor(t + 1, length_penalty)
+            keep_best(
+                normalised.masked_fill(~finishing, float("-inf")),
+                history,
+                attention_history,
+                t + 1,
+            )
         # The k best candidates that did not end in <eos> stay alive.
         alive_scores, alive_rank = top_scores.masked_fill(is_eos, float("-inf")).topk(
             k, dim=1
@@ -254,7 +279,9 @@ def beam_search(
                 1, alive_rank.view(batch_size, k, 1, 1).expand(-1, -1, t + 1, src_len)
             )
         alive_origin = origin.gather(1, alive_rank)  # batch x k
-        done = done | (n_finished >= k)
+        # Done when no alive hypothesis can still beat the best finished one.
+        best_alive = alive_scores[:, 0] * best_possible_factor
+        done = done | (best_scores >= best_alive)
         if bool(done.all()):
             break
         flat = (batch_index.unsqueeze(1) * k + alive_origin).view(-1)
@@ -273,6 +300,10 @@ def beam_search(
             max_length,
         )
 
-    out_len = max(1, int(best_lengths.max()))
-    attention = best_attention[:, :out_len] if track_attention else None
-    return SearchOutput(best_tokens[:, :out_len], best_scores, attention)
+    if best_tokens.shape[1] == 0:  # nothing could be generated at all
+        best_tokens = torch.full(
+            (batch_size, 1), pad_index, dtype=torch.long, device=device
+        )
+        best_attention = torch.zeros(batch_size, 1, src_len, device=device)
+    attention = best_attention if track_attention else None
+    return SearchOutput(best_tokens, best_scores, attention)
