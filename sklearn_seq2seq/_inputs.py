@@ -270,7 +270,7 @@ class SequenceCodec:
                         + (
                             ", or pass input_kind='tokens' to read the values as "
                             "tokens."
-                            if name == "X"
+                            if name == "X" and not n_seq
                             else "."
                         )
                     ) from exc
