@@ -269,6 +269,25 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 probabilities.append(torch.softmax(logits.double(), dim=1).cpu())
         return torch.cat(probabilities).numpy()
 
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Accuracy on ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Sequences of the kind seen in ``fit``.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Share of correctly predicted labels.
+        """
+        return super().score(as_reusable(X), as_reusable(y), sample_weight)
+
     def predict(self, X: Any) -> np.ndarray:
         """Predict class labels.
 
