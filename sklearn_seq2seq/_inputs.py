@@ -8,6 +8,12 @@ A *codec* is fitted on ``X`` (or ``y``) and remembers its kind:
 - ``"scalars"``: a 2-D float array ``(n_samples, n_steps)``;
 - ``"vectors"``: a 3-D float array ``(n_samples, n_steps, n_features)``.
 
+The kind depends on neither the container nor the first row: numeric arrays go by
+dtype (integer = ids, float = continuous), and lists, tuples, object arrays and pandas
+Series by the types of all their values (floats = continuous, ints, strings and other
+hashables = tokens; ints mixed with floats are ambiguous and raise, naming
+``input_kind``, which settles it). ``encode`` accepts only the kind ``fit`` saw.
+
 Token kinds get a vocabulary (0 = padding, 1 = unknown, and for targets 2 = ``<bos>``,
 3 = ``<eos>``); continuous kinds keep their shape. ``encode`` gives the arrays the
 network eats, ``decode`` turns predicted ids or vectors back into the fitted kind.
@@ -306,7 +312,13 @@ class SequenceCodec:
                 "dimensions."
             )
         kind = array.dtype.kind
-        if self.input_kind == "tokens" and array.ndim == 2:
+        if self.input_kind == "tokens" and kind not in "iu":
+            if array.ndim == 3:
+                raise ValueError(
+                    f"input_kind='tokens' but {name} is a 3-D array (sequences of "
+                    "vectors), which cannot be read as tokens; use input_kind='auto'."
+                )
+            # Integer arrays stay id arrays (0 = padding); float values are tokens.
             return self._read_samples([row.tolist() for row in array])
         if kind in "iu" and array.ndim == 2 and self.input_kind != "continuous":
             if kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:

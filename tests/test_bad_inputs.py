@@ -28,6 +28,7 @@ X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 3
 Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
 LABELS = np.arange(12) % 2
 X_FLOAT = np.random.default_rng(0).normal(size=(12, 4, 2)).astype(np.float32)
+IDS = np.array([[1, 2, 3], [4, 5, 0]] * 6)
 ESTIMATORS = [Seq2SeqTransformer, Seq2SeqClassifier]
 
 
@@ -112,6 +113,16 @@ def test_ambiguous_target_says_how_to_convert_it():
         fit(Seq2SeqTransformer, X_TEXT, rows)
 
 
+def test_input_kind_tokens_reads_float_arrays_as_tokens():
+    X = np.array([[0.5, 0.0], [1.5, 2.5]] * 6)
+    model = fit(Seq2SeqClassifier, X, input_kind="tokens")
+    assert model.source_codec_.kind_ == "tokens"
+    assert 0.0 in model.source_codec_.stoi_  # a value, not padding
+    assert fit(Seq2SeqClassifier, IDS, input_kind="tokens").source_codec_.kind_ == "ids"
+    with pytest.raises(ValueError, match="input_kind='tokens' but X is a 3-D array"):
+        fit(Seq2SeqClassifier, X_FLOAT, input_kind="tokens")
+
+
 def test_input_kind_continuous_reads_integer_arrays_as_values():
     pixels = np.arange(36, dtype=np.uint8).reshape(12, 3)
     assert fit(Seq2SeqClassifier, pixels).source_codec_.kind_ == "ids"
@@ -161,7 +172,6 @@ def test_dataframe_of_text_asks_for_one_column():
 
 
 # -- 2. predict gets the kind fit saw --------------------------------------------------
-IDS = np.array([[1, 2, 3], [4, 5, 0]] * 6)
 
 
 @pytest.mark.parametrize(
