@@ -59,7 +59,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         Size of each decoder output (seed 000's ``output_dim``).
     max_epochs : int, default=30
     batch_size : int, default=32
-    lr : float, default=0.005
+    lr : float, default=None
+        ``None`` scales it with ``hidden_dim`` (see :class:`Seq2SeqTransformer`);
+        the value used is ``lr_``.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
     clip_grad_norm : float or None, default=1.0
@@ -84,6 +86,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         One row per epoch.
     n_features_in_ : int
         Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
+    lr_ : float
+        The learning rate used (``lr``, or the size-scaled default).
 
     See Also
     --------
@@ -124,7 +128,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         output_dim: int = 10,
         max_epochs: int = 30,
         batch_size: int = 32,
-        lr: float = 0.005,
+        lr: float | None = None,
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,

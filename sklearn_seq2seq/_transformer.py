@@ -77,8 +77,12 @@ class Seq2SeqTransformer(
         Number of passes over the training data.
     batch_size : int, default=32
         Samples per optimisation step.
-    lr : float, default=0.005
-        Learning rate.
+    lr : float, default=None
+        Learning rate of the optimizer. ``None`` scales it with the model size,
+        ``0.005 * min(1, sqrt(16 / hidden_dim))`` (0.005 up to ``hidden_dim=16``,
+        0.0025 at 64, 0.00125 at 256): at 0.005, models of 64 or more units
+        diverged on long sequences (see the user guide), while small ones learn
+        fastest with it. The value used is ``lr_``.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
     clip_grad_norm : float or None, default=1.0
@@ -120,6 +124,8 @@ class Seq2SeqTransformer(
         Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
     max_output_length_ : int
         The ``max_output_length`` used by ``predict``.
+    lr_ : float
+        The learning rate used (``lr``, or the size-scaled default).
 
     See Also
     --------
@@ -165,7 +171,7 @@ class Seq2SeqTransformer(
         autoencoder: bool = False,
         max_epochs: int = 30,
         batch_size: int = 32,
-        lr: float = 0.005,
+        lr: float | None = None,
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,

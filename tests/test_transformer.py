@@ -542,17 +542,86 @@ def test_verbose_2_adds_a_progress_bar(capsys):
     assert "train_loss" in captured.out  # the epoch table is still printed
 
 
-def test_model_saved_on_cuda_loads_on_a_cpu_only_machine():
-    """skorch maps a CUDA net's weights to the CPU when CUDA is missing at load."""
-    if torch.cuda.is_available():
-        pytest.skip("needs a machine without CUDA")
+def test_pickle_holds_the_weights_once_and_device_aware():
+    """The net's ``module`` parameter is the ``module_`` instance: it is pickled as
+    a marker, not a second, plain-pickled copy of the weights (that copy is what
+    failed to load on a CPU-only machine after fitting on CUDA)."""
     model = Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
-    expected = model.predict(X_TEXT)
-    model.net_.device = "cuda"  # as if it had been fitted on a GPU
-    with pytest.warns(Warning, match="(?i)cuda"):
-        restored = pickle.loads(pickle.dumps(model))
-    assert str(restored.net_.device) == "cpu"
-    assert list(restored.predict(X_TEXT)) == list(expected)
+    state = model.net_.__getstate__()
+    assert isinstance(state["module"], str)
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored.net_.module is restored.net_.module_
+    assert list(restored.predict(X_TEXT)) == list(model.predict(X_TEXT))
+
+
+_LOAD_ON_CPU = """
+import pickle, sys, joblib, numpy as np, torch
+assert not torch.cuda.is_available()
+X = pickle.loads(bytes.fromhex(sys.argv[3]))
+for path, load in ((sys.argv[1], lambda f: pickle.load(open(f, "rb"))),
+                   (sys.argv[2], joblib.load)):
+    model = load(path)
+    proba = getattr(model, "predict_proba", None)
+    out = proba(X) if proba else model.predict(X)
+    print(repr(np.asarray(out).tolist()))
+"""
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("estimator", ["transformer", "classifier"])
+def test_cuda_fitted_model_loads_on_a_cpu_only_machine(estimator, tmp_path):
+    """Fit on the GPU, save with pickle and joblib, load and predict in a process
+    that sees no GPU (CUDA_VISIBLE_DEVICES=""); then move a CPU model to CUDA."""
+    import os
+    import subprocess
+    import sys
+
+    import joblib
+
+    if estimator == "transformer":
+        model = Seq2SeqTransformer(**dict(TINY, device="cuda")).fit(X_TEXT, Y_TEXT)
+        X = X_TEXT
+    else:
+        X = np.random.default_rng(0).normal(size=(30, 5, 2)).astype(np.float32)
+        model = Seq2SeqClassifier(**dict(TINY, device="cuda"))
+        model.fit(X, (X[:, 0, 0] > 0).astype(int))
+    with open(tmp_path / "model.pkl", "wb") as file:
+        pickle.dump(model, file)
+    joblib.dump(model, tmp_path / "model.joblib")
+    environment = dict(os.environ, CUDA_VISIBLE_DEVICES="")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _LOAD_ON_CPU,
+            str(tmp_path / "model.pkl"),
+            str(tmp_path / "model.joblib"),
+            pickle.dumps(X).hex(),
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    outputs = [eval(line) for line in result.stdout.splitlines()]
+    on_gpu = model.predict_proba(X) if estimator == "classifier" else model.predict(X)
+    for output in outputs:
+        if estimator == "classifier":
+            np.testing.assert_allclose(output, on_gpu, atol=1e-4)
+        else:
+            assert output == list(on_gpu)
+    # And back: a CPU copy moved to CUDA predicts the same.
+    moved = pickle.loads(pickle.dumps(model)).set_params(device="cpu")
+    moved.predict(X)
+    assert next(moved.net_.module_.parameters()).device.type == "cpu"
+    moved.set_params(device="cuda")
+    again = moved.predict_proba(X) if estimator == "classifier" else moved.predict(X)
+    assert next(moved.net_.module_.parameters()).device.type == "cuda"
+    if estimator == "classifier":
+        np.testing.assert_allclose(again, on_gpu, atol=1e-4)
+    else:
+        assert list(again) == list(on_gpu)
 
 
 # -- beam search on a trained model, and divergence ------------------------------------
