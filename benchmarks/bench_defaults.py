@@ -77,7 +77,7 @@ def _fit_one(args: tuple) -> dict:
         decoder=decoder,
         hidden_dim=hidden_dim,
         cell=cell,
-        lr=model.lr,
+        lr=model.lr_ if hasattr(model, "lr_") else model.lr or 0.0,
         score=score,
         diverged=diverged,
         seconds=time.perf_counter() - start,

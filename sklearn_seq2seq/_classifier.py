@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from numbers import Integral
 from typing import Any
 
@@ -70,7 +71,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         Size of each decoder output (seed 000's ``output_dim``).
     max_epochs : int, default=30
     batch_size : int, default=32
-    lr : float, default=0.005
+    lr : float, default=None
+        ``None`` scales it with ``hidden_dim`` (see :class:`Seq2SeqTransformer`);
+        the value used is ``lr_``.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
     clip_grad_norm : float or None, default=1.0
@@ -95,6 +98,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         One row per epoch.
     n_features_in_ : int
         Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
+    lr_ : float
+        The learning rate used (``lr``, or the size-scaled default).
 
     See Also
     --------
@@ -137,7 +142,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         output_dim: int = 10,
         max_epochs: int = 30,
         batch_size: int = 32,
-        lr: float = 0.005,
+        lr: float | None = None,
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,
@@ -261,10 +266,18 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         check_is_fitted(self)
         X_encoded = self._encode_source(X)
         module = self.net_.module_
+        if self._device.type == "cpu":
+            # float32 matrix products give last-bit differences that depend on how
+            # many rows a batch has; in float64 they stay far below the 1e-7
+            # relative tolerance, so a sample's probabilities do not depend on the
+            # other samples predicted with it.
+            module = copy.deepcopy(module).double()
         module.eval()
         probabilities = []
         with torch.no_grad(), self._torch_threads():
             for src, src_lengths in self._batches(X_encoded):
+                if src.is_floating_point():
+                    src = src.to(next(module.parameters()).dtype)
                 logits, _ = module(src, src_lengths)
                 probabilities.append(torch.softmax(logits.double(), dim=1).cpu())
         return torch.cat(probabilities).numpy()

@@ -26,6 +26,14 @@ from skorch.utils import to_tensor
 from torch.utils.data import default_collate
 
 
+def flatten_rnn_weights(module: torch.nn.Module) -> None:
+    """Put every RNN's weights back into one contiguous chunk (cuDNN wants it after
+    the module moved between devices or was unpickled)."""
+    for submodule in module.modules():
+        if isinstance(submodule, torch.nn.RNNBase):
+            submodule.flatten_parameters()
+
+
 class TrimPadding:
     """Collate a batch and drop the padding columns no sequence of it needs.
 
@@ -95,6 +103,24 @@ class Seq2SeqNet(NeuralNet):
         super().__init__(*args, **kwargs)
         self.target_kind = target_kind
         self.pad_index = pad_index
+
+    # The ``module`` parameter holds the very module instance that ``module_`` is.
+    # skorch pickles ``module_`` device-aware (a CUDA model loads on a CPU-only
+    # machine) but ``module`` with plain pickle, which records CUDA storages and
+    # fails there, and stores the weights twice. Pickle a marker instead.
+    _SAME_AS_MODULE_ = "<the module_ attribute>"
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        if "module_" in self.__dict__ and state.get("module") is self.module_:
+            state["module"] = self._SAME_AS_MODULE_
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        if isinstance(self.module, str) and self.module == self._SAME_AS_MODULE_:
+            self.module = self.module_
+        flatten_rnn_weights(self.module_)
 
     def _teacher_forcing(self, yi: Any) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
         """Split ``trg`` into the module's extra input and the loss's target."""

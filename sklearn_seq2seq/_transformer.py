@@ -99,8 +99,12 @@ class Seq2SeqTransformer(
         Number of passes over the training data.
     batch_size : int, default=32
         Samples per optimisation step.
-    lr : float, default=0.005
-        Learning rate.
+    lr : float, default=None
+        Learning rate of the optimizer. ``None`` scales it with the model size,
+        ``0.005 * min(1, sqrt(16 / hidden_dim))`` (0.005 up to ``hidden_dim=16``,
+        0.0025 at 64, 0.00125 at 256): at 0.005, models of 64 or more units
+        diverged on long sequences (see the user guide), while small ones learn
+        fastest with it. The value used is ``lr_``.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
     clip_grad_norm : float or None, default=1.0
@@ -145,6 +149,8 @@ class Seq2SeqTransformer(
     autoencoder_ : bool
         Whether the model was fitted as an autoencoder (``autoencoder=True`` or
         ``y=None``): only then may ``score`` be called without ``y``.
+    lr_ : float
+        The learning rate used (``lr``, or the size-scaled default).
 
     See Also
     --------
@@ -195,7 +201,7 @@ class Seq2SeqTransformer(
         autoencoder: bool = False,
         max_epochs: int = 30,
         batch_size: int = 32,
-        lr: float = 0.005,
+        lr: float | None = None,
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,

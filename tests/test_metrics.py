@@ -9,9 +9,20 @@ from nltk.translate.bleu_score import SmoothingFunction
 from nltk.translate.bleu_score import corpus_bleu as nltk_corpus_bleu
 from sacrebleu.metrics import BLEU
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
 
-from sklearn_seq2seq.metrics import bleu_score, bleu_scorer
+from sklearn_seq2seq import Seq2SeqTransformer
+from sklearn_seq2seq.metrics import (
+    bleu_score,
+    bleu_scorer,
+    chrf_score,
+    chrf_scorer,
+    exact_match_score,
+    exact_match_scorer,
+)
 
 SMOOTHS = ["none", "floor", "add-k", "exp"]
 
@@ -494,3 +505,138 @@ def test_scorer_in_grid_search():
         ]
     )
     assert search.best_score_ == pytest.approx(expected, abs=1e-9)
+
+
+# -- chrF, exact match and the model-selection scorers ---------------------------------
+def _random_corpus(rng, n_refs):
+    words = "a b c d e f , . the cat! ?dog x Zed".split()
+
+    def sentence():
+        return " ".join(rng.choice(words) for _ in range(rng.randint(0, 8)))
+
+    n = rng.randint(1, 6)
+    refs = [[sentence() for _ in range(n)] for _ in range(n_refs)]
+    return refs, [sentence() for _ in range(n)]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"word_order": 2},
+        {"lowercase": True, "whitespace": True},
+        {"eps_smoothing": True},
+        {"char_order": 3, "beta": 1},
+    ],
+    ids=["chrF", "chrF++", "lowercase-whitespace", "eps", "order3-beta1"],
+)
+def test_chrf_equals_sacrebleu(options):
+    """chrF equals sacrebleu's CHRF within 1e-6 on random corpora with one or two
+    references per sample, empty sentences and punctuation included."""
+    import random
+
+    from sacrebleu.metrics import CHRF
+
+    rng = random.Random(0)
+    for _ in range(60):
+        refs, hyps = _random_corpus(rng, n_refs=rng.randint(1, 2))
+        expected = CHRF(**options).corpus_score(hyps, refs).score
+        per_sample = [list(r) for r in zip(*refs)]
+        got = chrf_score(per_sample, hyps, multiple_references=True, **options)
+        assert got == pytest.approx(expected, abs=1e-6)
+        if len(refs) == 1:
+            assert chrf_score(refs[0], hyps, **options) == pytest.approx(
+                expected, abs=1e-6
+            )
+
+
+def test_chrf_reads_token_lists_and_ids():
+    assert chrf_score([["4", "2"]], ["4 2"]) == pytest.approx(100.0)
+    ids = np.array([[5, 6, 0], [7, 0, 0]])
+    assert chrf_score(ids, ids) == pytest.approx(100.0)
+
+
+def test_exact_match_score():
+    assert exact_match_score(["4 2", "1 2 3"], ["4  2", "1 2"]) == 0.5
+    assert exact_match_score([["a", "b"]], [("a", "b")]) == 1.0
+    refs = [["4 2", "forty two"], ["x"]]
+    assert exact_match_score(refs, ["forty two", "y"], multiple_references=True) == 0.5
+    ids_true = np.array([[4, 5, 0], [6, 0, 0]])
+    assert exact_match_score(ids_true, np.array([[4, 5], [6, 7]])) == 0.5
+    with pytest.raises(ValueError, match="different numbers of samples"):
+        exact_match_score(["a"], ["a", "b"])
+
+
+def test_bleu_warns_when_no_prediction_reaches_max_order():
+    """Default BLEU-4 stays sacrebleu's (0 for 3-token corpora) but says why."""
+    y = ["8 6 4", "1 2 3"]
+    with pytest.warns(UndefinedMetricWarning, match="effective_order=True"):
+        assert bleu_score(y, y) == 0.0
+    assert bleu_score(y, y, effective_order=True) == pytest.approx(100.0)
+
+
+class _FixedPredictions(BaseEstimator):
+    """Stands for a fitted model: predicts a fixed output per source."""
+
+    def __init__(self, outputs=None, analyzer="word", autoencoder=False):
+        self.outputs = outputs
+        self.analyzer = analyzer
+        self.autoencoder = autoencoder
+
+    def fit(self, X, y=None):
+        self.fitted_ = True
+        return self
+
+    def predict(self, X):
+        return np.array([self.outputs[x] for x in X], dtype=object)
+
+
+def test_scorers_give_short_targets_a_meaningful_score():
+    """1-3 token targets: a model that gets most of them right scores well above 0
+    and above a worse one, with each of the three scorers."""
+    X = ["forty two", "seven", "one hundred", "nine", "twelve", "three"]
+    y = ["4 2", "7", "1 0 0", "9", "1 2", "3"]
+    good = _FixedPredictions(dict(zip(X, y[:5] + ["4"])))
+    worse = _FixedPredictions(dict(zip(X, ["4 3", "7", "1 0", "9", "2", "4"])))
+    for scorer in (bleu_scorer, chrf_scorer, exact_match_scorer):
+        assert scorer(good, X, y) > scorer(worse, X, y) > 0, scorer
+    assert exact_match_scorer(good, X, y) == pytest.approx(5 / 6)
+
+
+def test_scorers_follow_the_analyzer():
+    """Character-level models are scored over characters: a date with one wrong
+    digit still earns most of the BLEU, while word-level BLEU-4 of 1-token outputs
+    would be 0 whatever the model."""
+    X = ["21 november 2026", "2 january 1999"]
+    y = ["2026-11-21", "1999-01-02"]
+    model = _FixedPredictions(dict(zip(X, ["2026-11-21", "1999-01-03"])), "char")
+    score = bleu_scorer(model, X, y)
+    assert 50 < score < 100
+    expected = bleu_score(
+        [list(t) for t in y], [list(p) for p in model.predict(X)], effective_order=True
+    )
+    assert score == pytest.approx(expected)
+    assert exact_match_scorer(model, X, y) == 0.5
+    # The analyzer is read through a pipeline too.
+    pipeline = make_pipeline(FunctionTransformer(), model).fit(X, y)
+    assert bleu_scorer(pipeline, X, y) == pytest.approx(score)
+
+
+def test_scorer_needs_y_unless_autoencoder():
+    X = ["a b", "c"]
+    model = _FixedPredictions(dict(zip(X, X)))
+    with pytest.raises(ValueError, match="needs the true target sequences y"):
+        bleu_scorer(model, X, None)
+    model.set_params(autoencoder=True)
+    assert exact_match_scorer(model, X, None) == 1.0
+    with pytest.raises(ValueError, match="sample_weight"):
+        chrf_scorer(model, X, X, sample_weight=[1, 1])
+
+
+def test_transformer_score_is_the_bleu_scorer():
+    X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
+    y = [" ".join(reversed(s.split())) for s in X]
+    model = Seq2SeqTransformer(
+        hidden_dim=8, max_epochs=2, random_state=0, device="cpu"
+    ).fit(X, y)
+    assert model.score(X, y) == pytest.approx(bleu_scorer(model, X, y))
