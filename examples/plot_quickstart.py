@@ -64,9 +64,12 @@ print(results.head(10).to_string())
 # %%
 # Scores
 # ------
-# ``pipe.score`` is the transformer's score: corpus BLEU (0–100) for token targets,
-# the same number as :func:`~sklearn_seq2seq.bleu_score` on the predictions.
-print(f"BLEU (bleu_score): {bleu_score(y_test, y_pred):.2f}")
+# ``pipe.score`` is the transformer's score: corpus BLEU (0–100) for token targets
+# with the effective order (what ``bleu_scorer`` computes, so that short outputs are
+# not scored 0), the same number as :func:`~sklearn_seq2seq.bleu_score` with
+# ``effective_order=True`` on the predictions.
+bleu = bleu_score(y_test, y_pred, effective_order=True)
+print(f"BLEU (bleu_score): {bleu:.2f}")
 print(f"BLEU (pipe.score): {pipe.score(X_test, y_test):.2f}")
 print(f"exact matches: {results['correct'].mean():.1%}")
 
