@@ -531,7 +531,9 @@ def test_char_targets_are_scored_with_character_bleu():
     y = [s[::-1] for s in X]
     model = Seq2SeqTransformer(analyzer="char", **TINY).fit(X, y)
     y_pred = model.predict(X)
-    expected = bleu_score([list(s) for s in y], [list(s) for s in y_pred])
+    expected = bleu_score(
+        [list(s) for s in y], [list(s) for s in y_pred], effective_order=True
+    )
     assert model.score(X, y) == pytest.approx(expected)
 
 
