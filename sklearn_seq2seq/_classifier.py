@@ -49,6 +49,14 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         ``output_dim`` outputs where the mode uses previous outputs.
     attention : {"additive", "dot", "general", "concat"}, default="additive"
         Attention score for ``decoder="attention"``.
+    input_feeding : bool, default=True
+        Attention decoder only (ignored by the other modes). True: the attention
+        context, computed from the previous decoder state, is fed into the RNN
+        with the previous output (Bahdanau et al.). False: the RNN reads only the
+        previous output and attends with its new state (Luong et al.'s global
+        attention without input feeding); under full teacher forcing the whole
+        decoder then runs as one RNN call and the attention of all steps at once,
+        which trains much faster on a GPU. The two are different models.
     bidirectional : bool, default=False
         Bidirectional encoder.
     dropout : float, default=0.0
@@ -132,6 +140,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         depth: int | tuple[int, int] = 1,
         decoder: str = "attention",
         attention: str = "additive",
+        input_feeding: bool = True,
         bidirectional: bool = False,
         dropout: float = 0.0,
         teacher_forcing_ratio: float = 1.0,
@@ -160,6 +169,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.depth = depth
         self.decoder = decoder
         self.attention = attention
+        self.input_feeding = input_feeding
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.teacher_forcing_ratio = teacher_forcing_ratio

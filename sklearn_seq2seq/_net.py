@@ -10,7 +10,11 @@ It customises skorch only through its documented extension points:
 - ``get_loss`` reshapes the outputs for the criterion: cross-entropy that ignores
   padding for tokens, mean squared error for vectors, cross-entropy over classes for
   the classifier;
-- the collate function :class:`TrimPadding` cuts every batch to its longest sequence.
+- the collate function :class:`TrimPadding` cuts every batch to its longest sequence;
+- ``get_dataset`` wraps the padded arrays in a :class:`BatchDataset`, which hands the
+  ``DataLoader`` a whole batch with one indexing operation per tensor (instead of one
+  item per sample, stacked again by the collate function), and keeps the tensors on
+  the training device, so that a CUDA epoch copies nothing from the host.
 """
 
 from __future__ import annotations
@@ -34,6 +38,56 @@ def flatten_rnn_weights(module: torch.nn.Module) -> None:
             submodule.flatten_parameters()
 
 
+class BatchDataset(torch.utils.data.Dataset):
+    """``({"src": ..., "src_lengths": ...}, trg)`` tensors indexed a batch at a time.
+
+    ``DataLoader`` calls ``__getitems__`` with the batch's indices (PyTorch's batched
+    fetching), so a batch costs one indexing operation per tensor; ``__getitem__``
+    serves single samples for code that asks for them.
+
+    Parameters
+    ----------
+    src : ndarray of shape (n, src_len) or (n, src_len, n_features)
+    src_lengths : ndarray of shape (n,)
+    trg : ndarray of shape (n, ...) or None
+    device : str or torch.device
+        Where the tensors live (the training device).
+    """
+
+    def __init__(
+        self,
+        src: Any,
+        src_lengths: Any,
+        trg: Any = None,
+        device: str | torch.device = "cpu",
+    ) -> None:
+        self.src = torch.as_tensor(src, device=device)
+        self.src_lengths = torch.as_tensor(src_lengths, device=device)
+        self.trg = None if trg is None else torch.as_tensor(trg, device=device)
+
+    def __len__(self) -> int:
+        return len(self.src_lengths)
+
+    def __getitem__(self, index: Any) -> tuple[dict[str, torch.Tensor], Any]:
+        X = {"src": self.src[index], "src_lengths": self.src_lengths[index]}
+        # skorch's convention: a dataset without targets yields a dummy 0.
+        return X, (0 if self.trg is None else self.trg[index])
+
+    def __getitems__(self, indices: list[int]) -> BatchItems:
+        index = torch.as_tensor(indices, device=self.src_lengths.device)
+        X, y = self[index]
+        if self.trg is None:
+            y = torch.zeros(len(indices), device=self.src_lengths.device)
+        return BatchItems(X, y)
+
+
+class BatchItems(tuple):
+    """A batch already collated by :meth:`BatchDataset.__getitems__`."""
+
+    def __new__(cls, X: dict[str, torch.Tensor], y: Any) -> BatchItems:
+        return super().__new__(cls, (X, y))
+
+
 class TrimPadding:
     """Collate a batch and drop the padding columns no sequence of it needs.
 
@@ -52,7 +106,7 @@ class TrimPadding:
         self.trim_target = trim_target
 
     def __call__(self, batch: list[Any]) -> Any:
-        X, y = default_collate(batch)
+        X, y = batch if isinstance(batch, BatchItems) else default_collate(batch)
         src, lengths = X["src"], X["src_lengths"]
         if src.dim() == 2:
             X["src"] = src[:, : max(1, int(lengths.max()))]
@@ -103,6 +157,13 @@ class Seq2SeqNet(NeuralNet):
         super().__init__(*args, **kwargs)
         self.target_kind = target_kind
         self.pad_index = pad_index
+
+    def get_dataset(self, X: Any, y: Any = None) -> Any:
+        """Padded arrays (``{"src", "src_lengths"}`` and ``trg``) as a
+        :class:`BatchDataset` on the training device; datasets pass through."""
+        if isinstance(X, dict) and set(X) == {"src", "src_lengths"}:
+            return BatchDataset(X["src"], X["src_lengths"], y, device=self.device)
+        return super().get_dataset(X, y)
 
     # The ``module`` parameter holds the very module instance that ``module_`` is.
     # skorch pickles ``module_`` device-aware (a CUDA model loads on a CPU-only

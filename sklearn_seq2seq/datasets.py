@@ -18,7 +18,9 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, RealNotInt, validate_params
+from sklearn.utils._param_validation import RealNotInt, validate_params
+
+from ._validation import IntervalNotBool as Interval
 
 __all__ = [
     "load_digits_sequences",

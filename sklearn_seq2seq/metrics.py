@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import StrOptions, validate_params
+
+from ._validation import IntervalNotBool as Interval
 
 __all__ = [
     "bleu_score",
@@ -815,7 +817,7 @@ class _SequenceScorer:
             )
         final = _final_estimator(estimator)
         if y_true is None:
-            if not getattr(final, "autoencoder", False):
+            if not getattr(final, "autoencoder_", getattr(final, "autoencoder", False)):
                 raise ValueError(
                     f"{self!r} needs the true target sequences y; got y=None. Pass "
                     "y to the search or cross-validation (for a sequence "

@@ -296,6 +296,12 @@ OPTIONS = {
     "dot": {"attention": "dot"},
     "general": {"attention": "general"},
     "concat": {"attention": "concat"},
+    "no-input-feeding": {"input_feeding": False},
+    "no-input-feeding-dot-tf-0.5": {
+        "input_feeding": False,
+        "attention": "dot",
+        "teacher_forcing_ratio": 0.5,
+    },
     "beam-2": {"beam_width": 2},
     "lstm-bidirectional-depth-2": {"cell": "lstm", "bidirectional": True, "depth": 2},
 }

@@ -853,3 +853,38 @@ def test_runs_on_cuda(mode):
     ):
         assert result.tokens.device.type == "cuda"
         assert result.scores.device.type == "cuda"
+
+
+ATTENTION_CONFIGS = [c for c in CONFIGS if c[0] == "attention"]
+
+
+@pytest.mark.parametrize("config", ATTENTION_CONFIGS, ids=config_id)
+def test_attention_without_input_feeding_runs_in_one_call(config):
+    """input_feeding=False (Luong's global attention, query = the RNN's new state):
+    teacher-forced decoding runs as one RNN call with the attention of all steps at
+    once, and gives the step-by-step result (outputs and weights), empty source
+    included; greedy and beam search run on it."""
+    model = build_config(config, input_feeding=False)
+    assert model.decoder.can_run_in_one_call(teacher_forced=True)
+    assert not build_config(config).decoder.can_run_in_one_call(teacher_forced=True)
+    src, lengths = make_src(config[5], [5, 3, 0, 4])
+    trg_input = make_trg_input(config[6], [6, 2, 4, 5])
+    with torch.no_grad():
+        model.eval()
+        outputs, weights = model(src, lengths, trg_input)
+        state = model.encode(src, lengths)
+        expected = decode_stepwise(model, state, trg_input)
+        assert_close(outputs, expected)
+        step_weights = []
+        prev = trg_input[:, 0]
+        for t in range(trg_input.shape[1]):
+            _, state, w = model.decoder.step(prev, state)
+            step_weights.append(w)
+            if t + 1 < trg_input.shape[1]:
+                prev = trg_input[:, t + 1]
+        assert_close(weights, torch.stack(step_weights, dim=1))
+        assert torch.all(weights[2] == 0)  # the empty source
+        if config[6] == "tokens":
+            greedy = search(model, src, lengths, None)
+            beam = search(model, src, lengths, 1)
+            assert torch.equal(greedy.tokens, beam.tokens)

@@ -28,7 +28,8 @@ class AttentionMechanism(nn.Module):
         return keys
 
     def score(self, query: Tensor, proj_keys: Tensor) -> Tensor:
-        """Unnormalised scores ``(batch, src_len)``."""
+        """Unnormalised scores ``(batch, steps, src_len)`` of queries
+        ``(batch, steps, query_size)``."""
         raise NotImplementedError
 
     def forward(
@@ -42,22 +43,33 @@ class AttentionMechanism(nn.Module):
     ) -> tuple[Tensor, Tensor]:
         """Context ``(batch, value_size)`` and weights ``(batch, src_len)``.
 
+        ``query`` may also hold the queries of several steps,
+        ``(batch, steps, query_size)``; context and weights then have a ``steps``
+        axis after the batch (all steps attended at once, as Luong-style decoders do
+        under teacher forcing).
+
         ``pad_mask`` (``~mask``) and ``any_empty`` (whether some row of ``mask`` is
         all False) may be computed once per batch by the caller to save work at
         every step.
         """
-        scores = self.score(query, proj_keys)  # batch x src_len
+        single_step = query.dim() == 2
+        if single_step:
+            query = query.unsqueeze(1)
+        scores = self.score(query, proj_keys)  # batch x steps x src_len
         pad_mask = ~mask if pad_mask is None else pad_mask
-        scores = scores.masked_fill(pad_mask, float("-inf"))
+        scores = scores.masked_fill(pad_mask.unsqueeze(1), float("-inf"))
         if not any_empty:
             # -inf on padding gives exactly 0 weight there.
-            weights = torch.softmax(scores, dim=1)
+            weights = torch.softmax(scores, dim=2)
         else:
             # An empty source would give a row of -inf (NaN after softmax): score it
             # 0 and let the mask zero the weights instead.
-            scores = scores.masked_fill(~mask.any(dim=1, keepdim=True), 0.0)
-            weights = torch.softmax(scores, dim=1) * mask
-        context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)
+            empty = ~mask.any(dim=1, keepdim=True)  # batch x 1
+            scores = scores.masked_fill(empty.unsqueeze(1), 0.0)
+            weights = torch.softmax(scores, dim=2) * mask.unsqueeze(1)
+        context = torch.bmm(weights, values)  # batch x steps x value_size
+        if single_step:
+            return context.squeeze(1), weights.squeeze(1)
         return context, weights
 
 
@@ -82,8 +94,11 @@ class BahdanauAttention(AttentionMechanism):
         return self.key_layer(keys)  # batch x src_len x attention_size
 
     def score(self, query: Tensor, proj_keys: Tensor) -> Tensor:
-        energy = torch.tanh(self.query_layer(query).unsqueeze(1) + proj_keys)
-        return self.energy_layer(energy).squeeze(2)  # batch x src_len
+        # batch x steps x 1 x att + batch x 1 x src_len x att
+        energy = torch.tanh(
+            self.query_layer(query).unsqueeze(2) + proj_keys.unsqueeze(1)
+        )
+        return self.energy_layer(energy).squeeze(3)  # batch x steps x src_len
 
 
 class LuongAttention(AttentionMechanism):
@@ -132,10 +147,12 @@ class LuongAttention(AttentionMechanism):
 
     def score(self, query: Tensor, proj_keys: Tensor) -> Tensor:
         if self.score_name == "concat":
-            energy = torch.tanh(self.query_layer(query).unsqueeze(1) + proj_keys)
-            return self.energy_layer(energy).squeeze(2)
-        # dot and general: batch x src_len x d @ batch x d x 1
-        return torch.bmm(proj_keys, query.unsqueeze(2)).squeeze(2)
+            energy = torch.tanh(
+                self.query_layer(query).unsqueeze(2) + proj_keys.unsqueeze(1)
+            )
+            return self.energy_layer(energy).squeeze(3)
+        # dot and general: batch x steps x d @ batch x d x src_len
+        return torch.bmm(query, proj_keys.transpose(1, 2))
 
 
 ATTENTION_SCORES = ("additive", "dot", "general", "concat")

@@ -5,8 +5,13 @@
   the input, starting from ``<bos>``; the context only initialises the state;
 - :class:`PeekDecoder` — previous output and context vector at every step;
 - :class:`AttentionDecoder` — previous output and an attention context over all encoder
-  states, recomputed at every step (Bahdanau et al.: the query is the previous top-layer
-  state, and the output is read from ``tanh(W [rnn_output; context])``).
+  states, recomputed at every step. With ``input_feeding=True`` (default) the context,
+  computed from the previous top-layer state, is part of the RNN's input (Bahdanau et
+  al.); with ``input_feeding=False`` the RNN reads only the previous output and the
+  context is computed from its new output (Luong et al.'s global attention without
+  input feeding), so that under teacher forcing the whole decoder runs as one RNN
+  call and the attention of all steps at once. Either way the output is read from
+  ``tanh(W [rnn_output; context])``.
 
 Each decoder emits either logits over a target vocabulary (``vocab_size``) or vectors of
 ``n_features`` (a regression head, or the classifier's ``output_dim`` outputs).
@@ -111,6 +116,10 @@ class RecurrentDecoder(nn.Module):
     dropout : float, default=0.0
     attention : str, default="additive"
         Attention score, used by :class:`AttentionDecoder` only.
+    input_feeding : bool, default=True
+        :class:`AttentionDecoder` only: feed the attention context into the RNN
+        (query = previous state); False attends after the RNN step (query = new
+        state), which lets teacher-forced training run in one RNN call.
     pad_index, bos_index : int
         Ids of padding and ``<bos>`` for token output.
     """
@@ -133,10 +142,12 @@ class RecurrentDecoder(nn.Module):
         encoder_layers: int | None = None,
         dropout: float = 0.0,
         attention: str = "additive",
+        input_feeding: bool = True,
         pad_index: int = 0,
         bos_index: int = 2,
     ) -> None:
         super().__init__()
+        self.input_feeding = input_feeding
         if (vocab_size is None) == (n_features is None):
             raise ValueError("Give exactly one of vocab_size and n_features.")
         embedding_dim = embedding_dim or hidden_dim
@@ -160,7 +171,7 @@ class RecurrentDecoder(nn.Module):
                 vocab_size, n_features, embedding_dim, pad_index
             )
             input_size += embedding_dim
-        if self.feeds_context or self.uses_attention:
+        if self.feeds_context or (self.uses_attention and input_feeding):
             input_size += hidden_dim
         self.dropout = make_dropout(dropout)
         self.rnn = make_rnn(cell, input_size, hidden_dim, num_layers, dropout)
@@ -234,26 +245,33 @@ class RecurrentDecoder(nn.Module):
         if self.feeds_context:
             parts.append(state.context)
         weights = None
-        if self.uses_attention:
+        attend_first = self.uses_attention and self.input_feeding
+        if attend_first:
             query = top_hidden(state.hidden)  # batch x hidden
-            context, weights = self.attention(
-                query,
-                state.proj_keys,
-                state.encoder_output,
-                state.src_mask,
-                pad_mask=state.src_pad_mask,
-                any_empty=state.any_empty_source,
-            )
+            context, weights = self._attend(query, state)
             parts.append(context)
         rnn_input = torch.cat(parts, dim=1).unsqueeze(1)  # batch x 1 x input_size
         rnn_output, hidden = self.rnn(rnn_input, state.hidden)
         features = rnn_output.squeeze(1)  # batch x hidden
         if self.uses_attention:
+            if not attend_first:
+                context, weights = self._attend(features, state)
             features = torch.tanh(
-                self.attention_layer(torch.cat([features, context], dim=1))
+                self.attention_layer(torch.cat([features, context], dim=-1))
             )
         output = self.output_layer(self.dropout(features))
         return output, replace(state, hidden=hidden), weights
+
+    def _attend(self, query: Tensor, state: DecoderState) -> tuple[Tensor, Tensor]:
+        """Attention context and weights for ``query`` ``(batch, [steps,] hidden)``."""
+        return self.attention(
+            query,
+            state.proj_keys,
+            state.encoder_output,
+            state.src_mask,
+            pad_mask=state.src_pad_mask,
+            any_empty=state.any_empty_source,
+        )
 
     def _next_input(self, output: Tensor) -> Tensor:
         """The model's own previous output as the next input (argmax for tokens)."""
@@ -262,7 +280,7 @@ class RecurrentDecoder(nn.Module):
     # -- whole sequences --------------------------------------------------------------
     def can_run_in_one_call(self, teacher_forced: bool) -> bool:
         """Whether every step's input is known before decoding."""
-        if self.uses_attention:
+        if self.uses_attention and self.input_feeding:
             return False
         return not self.feeds_previous_output or teacher_forced
 
@@ -306,7 +324,7 @@ class RecurrentDecoder(nn.Module):
             raise ValueError("Give trg_input or n_steps.")
         teacher_forced = trg_input is not None and teacher_forcing_ratio >= 1.0
         if self.can_run_in_one_call(teacher_forced):
-            return self._forward_one_call(state, trg_input, n_steps), None
+            return self._forward_one_call(state, trg_input, n_steps)
 
         use_truth = None
         if trg_input is not None and teacher_forcing_ratio < 1.0:
@@ -345,7 +363,7 @@ class RecurrentDecoder(nn.Module):
 
     def _forward_one_call(
         self, state: DecoderState, trg_input: Tensor | None, n_steps: int
-    ) -> Tensor:
+    ) -> tuple[Tensor, Tensor | None]:
         parts = []
         if self.feeds_previous_output:
             assert trg_input is not None
@@ -353,7 +371,14 @@ class RecurrentDecoder(nn.Module):
         if self.feeds_context:
             parts.append(state.context.unsqueeze(1).expand(-1, n_steps, -1))
         rnn_output, _ = self.rnn(torch.cat(parts, dim=2), state.hidden)
-        return self.output_layer(self.dropout(rnn_output))
+        weights = None
+        if self.uses_attention:
+            # Every step's query is known: attend for all steps at once.
+            context, weights = self._attend(rnn_output, state)  # batch x trg x ...
+            rnn_output = torch.tanh(
+                self.attention_layer(torch.cat([rnn_output, context], dim=-1))
+            )
+        return self.output_layer(self.dropout(rnn_output)), weights
 
 
 class SimpleDecoder(RecurrentDecoder):

@@ -144,6 +144,7 @@ def _build_parts(
     dropout: float,
     pad_index: int,
     bos_index: int,
+    input_feeding: bool = True,
 ) -> tuple[RecurrentEncoder, RecurrentDecoder]:
     """The encoder and decoder both models are made of."""
     encoder_layers, decoder_layers = _split_depth(depth)
@@ -169,6 +170,7 @@ def _build_parts(
         encoder_layers=encoder_layers,
         dropout=dropout,
         attention=attention,
+        input_feeding=input_feeding,
         pad_index=pad_index,
         bos_index=bos_index,
     )
@@ -187,6 +189,7 @@ def build_encoder_decoder(
     depth: int | tuple[int, int] = 1,
     decoder: str = "attention",
     attention: str = "additive",
+    input_feeding: bool = True,
     bidirectional: bool = False,
     dropout: float = 0.0,
     teacher_forcing_ratio: float = 1.0,
@@ -210,6 +213,7 @@ def build_encoder_decoder(
         depth=depth,
         decoder=decoder,
         attention=attention,
+        input_feeding=input_feeding,
         bidirectional=bidirectional,
         dropout=dropout,
         pad_index=pad_index,
@@ -233,6 +237,7 @@ def build_sequence_classifier(
     depth: int | tuple[int, int] = 1,
     decoder: str = "attention",
     attention: str = "additive",
+    input_feeding: bool = True,
     bidirectional: bool = False,
     dropout: float = 0.0,
     pad_index: int = 0,
@@ -253,6 +258,7 @@ def build_sequence_classifier(
         depth=depth,
         decoder=decoder,
         attention=attention,
+        input_feeding=input_feeding,
         bidirectional=bidirectional,
         dropout=dropout,
         pad_index=pad_index,
