@@ -34,6 +34,8 @@ from ._net import Seq2SeqNet, StopOnNonFiniteLoss, TrimPadding, flatten_rnn_weig
 from ._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
 
 INFERENCE_BATCH_SIZE = 256
+# Float inputs beyond this magnitude get a warning: unscaled inputs saturate the cells.
+LARGE_INPUT = 1e3
 
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
@@ -193,6 +195,16 @@ class BaseSeq2Seq(BaseEstimator):
         self.source_codec_ = self._source_codec()
         encoded = self.source_codec_.fit(X)
         self._check_numeric_features(X, reset=True)
+        if not self.source_codec_.is_tokens and encoded.data.size:
+            largest = float(np.abs(encoded.data).max())
+            if largest > LARGE_INPUT:
+                warnings.warn(
+                    f"X holds values up to {largest:.3g}: recurrent networks train "
+                    "poorly (or diverge) on unscaled inputs. Standardise X first, "
+                    "e.g. to mean 0 and standard deviation 1 per feature.",
+                    UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
         return encoded
 
     def _encode_source(self, X: Any) -> Encoded:

@@ -159,6 +159,9 @@ class Seq2SeqTransformer(
         ``y=None``): only then may ``score`` be called without ``y``.
     lr_ : float
         The learning rate used (``lr``, or the size-scaled default).
+    target_mean_, target_scale_ : ndarray of shape (n_target_features,)
+        Float targets only: the per-feature mean and standard deviation the
+        targets were standardised with for training; predictions are mapped back.
 
     See Also
     --------
@@ -301,8 +304,17 @@ class Seq2SeqTransformer(
                 2 * codec.max_length_ + 2
             )
         else:
-            start = np.zeros_like(target.data[:, :1])
-            trg = np.concatenate([start, target.data], axis=1)
+            # Float targets are learned standardised per feature (and predicted back
+            # in their own units), so their scale neither slows nor breaks training.
+            values = target.data.astype(np.float64)
+            self.target_mean_ = values.mean(axis=(0, 1))
+            scale = values.std(axis=(0, 1))
+            self.target_scale_ = np.where(scale > 0, scale, 1.0)
+            standardised = ((values - self.target_mean_) / self.target_scale_).astype(
+                np.float32
+            )
+            start = np.zeros_like(standardised[:, :1])
+            trg = np.concatenate([start, standardised], axis=1)
             target_kwargs = {"trg_features": codec.n_features_}
             criterion, criterion_kwargs = torch.nn.MSELoss, {}
             target_kind = "vectors"
@@ -391,7 +403,9 @@ class Seq2SeqTransformer(
                     )
         if codec.is_tokens:
             return codec.decode(predictions), attention
-        return codec.decode(np.concatenate(predictions, axis=0)), attention
+        values = np.concatenate(predictions, axis=0).astype(np.float64)
+        values = values * self.target_scale_ + self.target_mean_
+        return codec.decode(values.astype(np.float32)), attention
 
     def predict(self, X: Any) -> Any:
         """Predict target sequences.

@@ -749,3 +749,30 @@ def test_divergence_with_early_stopping_restores_best_weights(estimator):
     prediction = model.predict(X)
     assert np.all(np.isfinite(np.asarray(prediction, dtype=float)))
     assert len(model.history_) == 3  # stopped at the first non-finite epoch
+
+
+def test_float_targets_are_standardised_for_training():
+    """Targets in the millions train as well as the same targets in units: they are
+    learned standardised and predicted back in their own units (before, the loss of
+    such targets was in the 1e12 and the model useless)."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 5, 2)).astype(np.float32)
+    y = np.cumsum(X, axis=1)  # running sums: learnable, not constant
+    small = Seq2SeqTransformer(**dict(TINY, max_epochs=5)).fit(X, y)
+    huge = Seq2SeqTransformer(**dict(TINY, max_epochs=5)).fit(X, y * 1e6 + 3e6)
+    np.testing.assert_allclose(huge.target_mean_, y.mean(axis=(0, 1)) * 1e6 + 3e6)
+    np.testing.assert_allclose(
+        huge.predict(X), small.predict(X) * 1e6 + 3e6, rtol=1e-3, atol=1e3
+    )
+    assert huge.score(X, y * 1e6 + 3e6) == pytest.approx(small.score(X, y), abs=1e-3)
+
+
+@pytest.mark.parametrize("estimator", ["transformer", "classifier"])
+def test_unscaled_float_inputs_warn(estimator):
+    X = np.random.default_rng(0).normal(size=(40, 5, 2)).astype(np.float32) * 1e6
+    if estimator == "transformer":
+        model, y = Seq2SeqTransformer(**TINY), X_TEXT[:4] * 10
+    else:
+        model, y = Seq2SeqClassifier(**TINY), np.arange(40) % 2
+    with pytest.warns(UserWarning, match="Standardise X"):
+        model.fit(X, y)
