@@ -5,6 +5,7 @@ trained through skorch on PyTorch, on CUDA when it is there.
 """
 
 from ._classifier import Seq2SeqClassifier
+from ._persistence import load
 from ._transformer import Seq2SeqTransformer
 from .metrics import (
     bleu_score,
@@ -29,4 +30,5 @@ __all__ = [
     "chrf_scorer",
     "exact_match_score",
     "exact_match_scorer",
+    "load",
 ]

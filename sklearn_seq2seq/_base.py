@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import _check_feature_names
+from sklearn.utils.validation import _check_feature_names, check_is_fitted
 from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
 
@@ -134,6 +134,7 @@ class BaseSeq2Seq(BaseEstimator):
         "optimizer": [StrOptions(set(OPTIMIZERS)), type],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping": ["boolean"],
+        "warm_start": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
@@ -309,21 +310,14 @@ class BaseSeq2Seq(BaseEstimator):
         """Extra per-epoch scores on the validation split (skorch EpochScoring)."""
         return []
 
-    def _train(
-        self,
-        build_module: Any,
-        X: Encoded,
-        trg: np.ndarray,
-        *,
-        target_kind: str,
-        criterion: type[torch.nn.Module],
-        criterion_kwargs: dict[str, Any] | None = None,
-    ) -> None:
-        """Build the module and the skorch net, then train; sets ``net_`` and
-        ``history_``. Global random state is left as it was."""
-        seed = int(
-            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        )
+    def _is_warm_start(self) -> bool:
+        """Whether ``fit`` continues the current training (``warm_start=True`` on a
+        fitted estimator)."""
+        return bool(self.warm_start) and hasattr(self, "net_")
+
+    def _make_net(self, *, n_samples: int, seed: int) -> Seq2SeqNet:
+        """The skorch net around a new (untrained) module, initialised."""
+        target_kind, criterion, criterion_kwargs = self._loss_spec()
         device = resolve_device(self.device)
         self.lr_ = default_lr(self.hidden_dim) if self.lr is None else self.lr
         optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
@@ -333,7 +327,6 @@ class BaseSeq2Seq(BaseEstimator):
             # (the largest per-batch cost on a GPU); same update rule.
             optimizer_kwargs["optimizer__fused"] = True
         collate = TrimPadding(trim_target=target_kind == "tokens")
-        n_samples = len(trg)
         if self.early_stopping and int(n_samples * self.validation_fraction) < 1:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} of {n_samples} "
@@ -345,43 +338,119 @@ class BaseSeq2Seq(BaseEstimator):
             if self.early_stopping
             else None
         )
+        net = Seq2SeqNet(
+            module=self._build_module(),
+            criterion=criterion,
+            optimizer=optimizer,
+            **optimizer_kwargs,
+            lr=self.lr_,
+            max_epochs=self.max_epochs,
+            batch_size=min(self.batch_size, n_samples),
+            iterator_train__shuffle=True,
+            iterator_train__collate_fn=collate,
+            iterator_valid__collate_fn=collate,
+            train_split=train_split,
+            callbacks=self._callbacks(),
+            device=device,
+            verbose=int(self.verbose > 0),
+            target_kind=target_kind,
+            **{f"criterion__{k}": v for k, v in criterion_kwargs.items()},
+        )
+        net.initialize()
+        return net
+
+    def _train(self, X: Encoded, trg: np.ndarray, *, warm: bool = False) -> None:
+        """Build the module and the skorch net (or keep them, for a warm start),
+        then train; sets ``net_``, ``history_``, ``n_epochs_`` and
+        ``interrupted_``. Global random state is left as it was."""
+        seed = int(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+        device = resolve_device(self.device)
         devices = [torch.device(device)] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
-            module = build_module()
-            net = Seq2SeqNet(
-                module=module,
-                criterion=criterion,
-                optimizer=optimizer,
-                **optimizer_kwargs,
-                lr=self.lr_,
-                max_epochs=self.max_epochs,
-                batch_size=min(self.batch_size, n_samples),
-                iterator_train__shuffle=True,
-                iterator_train__collate_fn=collate,
-                iterator_valid__collate_fn=collate,
-                train_split=train_split,
-                callbacks=self._callbacks(),
-                device=device,
-                verbose=int(self.verbose > 0),
-                target_kind=target_kind,
-                **{f"criterion__{k}": v for k, v in (criterion_kwargs or {}).items()},
-            )
-            net.initialize()
+            if warm:
+                net = self.net_
+                self._device  # noqa: B018 - moves the module if device changed
+                net.set_params(
+                    max_epochs=self.max_epochs, verbose=int(self.verbose > 0)
+                )
+            else:
+                net = self._make_net(n_samples=len(trg), seed=seed)
+            epochs_before = len(net.history)
             if hasattr(net.module_, "generator"):
-                net.module_.generator = torch.Generator(device=device).manual_seed(seed)
+                net.module_.generator = torch.Generator(device=net.device).manual_seed(
+                    seed
+                )
             with self._torch_threads():
                 net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
             if hasattr(net.module_, "generator"):
                 net.module_.generator = None  # generators do not pickle
         self._check_divergence(net)
+        self._check_interrupted(net, len(net.history) - epochs_before)
         self.net_ = net
+        self.n_epochs_ = len(net.history)
         self.history_ = pd.DataFrame(
             [
                 {k: v for k, v in row.items() if k != "batches"}
                 for row in net.history.to_list()
             ]
         )
+
+    def save(self, path: Any) -> None:
+        """Save the fitted estimator to one file, safely (no pickle).
+
+        The file is a zip archive holding the weights as safetensors and
+        everything else (class, parameters, vocabularies, fitted attributes,
+        history, versions) as JSON; :func:`sklearn_seq2seq.load` reads it back on
+        any machine, CPU-only ones included. See the user guide, "Saving and
+        loading".
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write (an existing file is replaced).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from sklearn_seq2seq import Seq2SeqClassifier, load
+        >>> import numpy as np
+        >>> X = np.random.default_rng(0).normal(size=(40, 5, 2)).astype("float32")
+        >>> clf = Seq2SeqClassifier(hidden_dim=8, max_epochs=1, random_state=0)
+        >>> clf = clf.fit(X, np.arange(40) % 2)
+        >>> path = os.path.join(tempfile.mkdtemp(), "clf.s2s")
+        >>> clf.save(path)
+        >>> np.allclose(load(path).predict_proba(X), clf.predict_proba(X))
+        True
+        """
+        from ._persistence import save
+
+        check_is_fitted(self)
+        save(self, path)
+
+    def _check_interrupted(self, net: Seq2SeqNet, epochs_run: int) -> None:
+        """Report a fit that ended before ``max_epochs`` for no reason of its own
+        (Ctrl-C: skorch ends the loop quietly on KeyboardInterrupt)."""
+        early_stopped = any(
+            isinstance(callback, EarlyStopping)
+            and callback.misses_ >= callback.patience
+            for _, callback in net.callbacks_
+        )
+        diverged = dict(net.callbacks_)["stop_on_non_finite_loss"].diverged_
+        self.interrupted_ = (
+            epochs_run < self.max_epochs and not early_stopped and diverged is None
+        )
+        if self.interrupted_:
+            warnings.warn(
+                f"Training was interrupted at epoch {epochs_run} of "
+                f"{self.max_epochs}: the model holds the weights of its last "
+                "completed epoch (interrupted_ is True). Fit again, or continue "
+                "with warm_start=True.",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
 
     def _check_divergence(self, net: Seq2SeqNet) -> None:
         """Raise if the loss became NaN/inf, unless early stopping restored the

@@ -86,6 +86,12 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
             default="adam"
     clip_grad_norm : float or None, default=1.0
     early_stopping : bool, default=False
+    warm_start : bool, default=False
+        When True, ``fit`` on a fitted estimator continues training from the
+        current weights and optimizer state for ``max_epochs`` more epochs
+        (``history_`` goes on), reading the data with the vocabularies of the
+        first fit; the network's parameters must not change in between. When
+        False, ``fit`` starts over.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=5
     callbacks : list of skorch callbacks, default=None
@@ -108,6 +114,11 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
     lr_ : float
         The learning rate used (``lr``, or the size-scaled default).
+    n_epochs_ : int
+        Epochs trained in all (over every warm-started ``fit``).
+    interrupted_ : bool
+        Whether the last ``fit`` ended before ``max_epochs`` for no reason of its
+        own (Ctrl-C); early stopping does not count.
 
     See Also
     --------
@@ -155,6 +166,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,
+        warm_start: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 5,
         callbacks: list | None = None,
@@ -184,6 +196,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.optimizer = optimizer
         self.clip_grad_norm = clip_grad_norm
         self.early_stopping = early_stopping
+        self.warm_start = warm_start
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
@@ -215,7 +228,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 "None."
             )
         self._check_params_across()
-        X_encoded = self._fit_source(as_reusable(X))
+        warm = self._is_warm_start()
+        X = as_reusable(X)
+        X_encoded = self._encode_source(X) if warm else self._fit_source(X)
         y = _check_labels(as_reusable(y))
         if len(y) != len(X_encoded.lengths):
             raise ValueError(
@@ -223,32 +238,39 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 f"{len(X_encoded.lengths)} and {len(y)}."
             )
         check_classification_targets(y)
-        encoder = LabelEncoder()
-        y_encoded = encoder.fit_transform(y)
-        self.classes_ = encoder.classes_
+        if warm:
+            unseen = sorted(set(np.unique(y).tolist()) - set(self.classes_.tolist()))
+            if unseen:
+                raise ValueError(
+                    f"y holds labels {unseen!r} that the first fit did not see; "
+                    "warm_start=True continues training on the same classes "
+                    f"{self.classes_.tolist()!r}. Use warm_start=False to start over."
+                )
+            y_encoded = np.searchsorted(self.classes_, y)
+        else:
+            encoder = LabelEncoder()
+            y_encoded = encoder.fit_transform(y)
+            self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
             raise ValueError(
                 "Seq2SeqClassifier needs samples of at least 2 classes in the data, "
                 f"but the data contain only one class: {self.classes_[0]!r}."
             )
-
-        def build_module() -> torch.nn.Module:
-            return build_sequence_classifier(
-                n_classes=len(self.classes_),
-                output_length=self.output_length,
-                output_dim=self.output_dim,
-                **self._source_kwargs(),
-                **self._network_kwargs(),
-            )
-
-        self._train(
-            build_module,
-            X_encoded,
-            y_encoded.astype(np.int64),
-            target_kind="classes",
-            criterion=torch.nn.CrossEntropyLoss,
-        )
+        self._train(X_encoded, y_encoded.astype(np.int64), warm=warm)
         return self
+
+    def _build_module(self) -> torch.nn.Module:
+        """The network for the fitted classes and inputs (untrained)."""
+        return build_sequence_classifier(
+            n_classes=len(self.classes_),
+            output_length=self.output_length,
+            output_dim=self.output_dim,
+            **self._source_kwargs(),
+            **self._network_kwargs(),
+        )
+
+    def _loss_spec(self) -> tuple[str, type[torch.nn.Module], dict[str, Any]]:
+        return "classes", torch.nn.CrossEntropyLoss, {}
 
     def _validation_scoring(self) -> list:
         return [

@@ -121,6 +121,12 @@ class Seq2SeqTransformer(
         Hold out ``validation_fraction`` of the data and stop when the validation
         loss has not improved for ``n_iter_no_change`` epochs (skorch's
         ``EarlyStopping``), restoring the best weights.
+    warm_start : bool, default=False
+        When True, ``fit`` on a fitted estimator continues training from the
+        current weights and optimizer state for ``max_epochs`` more epochs
+        (``history_`` goes on), reading the data with the vocabularies of the
+        first fit; the network's parameters must not change in between. When
+        False, ``fit`` starts over.
     validation_fraction : float, default=0.1
         Share of the training data held out when ``early_stopping`` is on.
     n_iter_no_change : int, default=5
@@ -159,6 +165,11 @@ class Seq2SeqTransformer(
         ``y=None``): only then may ``score`` be called without ``y``.
     lr_ : float
         The learning rate used (``lr``, or the size-scaled default).
+    n_epochs_ : int
+        Epochs trained in all (over every warm-started ``fit``).
+    interrupted_ : bool
+        Whether the last ``fit`` ended before ``max_epochs`` for no reason of its
+        own (Ctrl-C); early stopping does not count.
     target_mean_, target_scale_ : ndarray of shape (n_target_features,)
         Float targets only: the per-feature mean and standard deviation the
         targets were standardised with for training; predictions are mapped back.
@@ -217,6 +228,7 @@ class Seq2SeqTransformer(
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,
+        warm_start: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 5,
         callbacks: list | None = None,
@@ -248,6 +260,7 @@ class Seq2SeqTransformer(
         self.optimizer = optimizer
         self.clip_grad_norm = clip_grad_norm
         self.early_stopping = early_stopping
+        self.warm_start = warm_start
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
@@ -278,14 +291,23 @@ class Seq2SeqTransformer(
         """
         self._check_params_across()
         X = as_reusable(X)
-        X_encoded = self._fit_source(X)
-        autoencoder = self.autoencoder or y is None
-        if autoencoder:
-            # The target is X as the encoder reads it (input_kind, lowercase).
-            self.target_codec_ = self._source_codec("X", target=True)
+        warm = self._is_warm_start()
+        if warm:
+            # Continue training: read the data as the first fit did.
+            X_encoded = self._encode_source(X)
+            autoencoder = self.autoencoder_
+            target = self.target_codec_.encode(X if autoencoder else as_reusable(y))
         else:
-            self.target_codec_ = SequenceCodec("y", target=True, analyzer=self.analyzer)
-        target = self.target_codec_.fit(X if autoencoder else as_reusable(y))
+            X_encoded = self._fit_source(X)
+            autoencoder = self.autoencoder or y is None
+            if autoencoder:
+                # The target is X as the encoder reads it (input_kind, lowercase).
+                self.target_codec_ = self._source_codec("X", target=True)
+            else:
+                self.target_codec_ = SequenceCodec(
+                    "y", target=True, analyzer=self.analyzer
+                )
+            target = self.target_codec_.fit(X if autoencoder else as_reusable(y))
         if len(target.lengths) != len(X_encoded.lengths):
             raise ValueError(
                 "X and y have different numbers of samples: "
@@ -294,53 +316,51 @@ class Seq2SeqTransformer(
         codec = self.target_codec_
         if codec.is_tokens:
             trg = target.data
-            target_kwargs: dict[str, Any] = {"trg_vocab_size": codec.vocab_size}
-            criterion, criterion_kwargs = (
-                torch.nn.CrossEntropyLoss,
-                {"ignore_index": PAD_INDEX},
-            )
-            target_kind = "tokens"
-            self.max_output_length_ = self.max_output_length or (
-                2 * codec.max_length_ + 2
-            )
+            if not warm:
+                self.max_output_length_ = self.max_output_length or (
+                    2 * codec.max_length_ + 2
+                )
         else:
             # Float targets are learned standardised per feature (and predicted back
             # in their own units), so their scale neither slows nor breaks training.
             values = target.data.astype(np.float64)
-            self.target_mean_ = values.mean(axis=(0, 1))
-            scale = values.std(axis=(0, 1))
-            self.target_scale_ = np.where(scale > 0, scale, 1.0)
+            if not warm:
+                self.target_mean_ = values.mean(axis=(0, 1))
+                scale = values.std(axis=(0, 1))
+                self.target_scale_ = np.where(scale > 0, scale, 1.0)
             standardised = ((values - self.target_mean_) / self.target_scale_).astype(
                 np.float32
             )
             start = np.zeros_like(standardised[:, :1])
             trg = np.concatenate([start, standardised], axis=1)
-            target_kwargs = {"trg_features": codec.n_features_}
-            criterion, criterion_kwargs = torch.nn.MSELoss, {}
-            target_kind = "vectors"
-            self.max_output_length_ = codec.n_steps_
-
-        def build_module() -> torch.nn.Module:
-            return build_encoder_decoder(
-                **self._source_kwargs(),
-                **target_kwargs,
-                **self._network_kwargs(),
-                teacher_forcing_ratio=self.teacher_forcing_ratio,
-                pad_index=PAD_INDEX,
-                bos_index=BOS_INDEX,
-            )
-
-        self._train(
-            build_module,
-            X_encoded,
-            trg,
-            target_kind=target_kind,
-            criterion=criterion,
-            criterion_kwargs=criterion_kwargs,
-        )
+            if not warm:
+                self.max_output_length_ = codec.n_steps_
+        self._train(X_encoded, trg, warm=warm)
         self._n_features_out = self.hidden_dim
         self.autoencoder_ = autoencoder
         return self
+
+    def _build_module(self) -> torch.nn.Module:
+        """The network for the fitted vocabularies / feature sizes (untrained)."""
+        codec = self.target_codec_
+        target_kwargs: dict[str, Any] = (
+            {"trg_vocab_size": codec.vocab_size}
+            if codec.is_tokens
+            else {"trg_features": codec.n_features_}
+        )
+        return build_encoder_decoder(
+            **self._source_kwargs(),
+            **target_kwargs,
+            **self._network_kwargs(),
+            teacher_forcing_ratio=self.teacher_forcing_ratio,
+            pad_index=PAD_INDEX,
+            bos_index=BOS_INDEX,
+        )
+
+    def _loss_spec(self) -> tuple[str, type[torch.nn.Module], dict[str, Any]]:
+        if self.target_codec_.is_tokens:
+            return "tokens", torch.nn.CrossEntropyLoss, {"ignore_index": PAD_INDEX}
+        return "vectors", torch.nn.MSELoss, {}
 
     # -- prediction -----------------------------------------------------------------
     def _decode(
