@@ -384,6 +384,15 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             Token ids of dtype `dtype`: 1 for unknown tokens, 0 for padding.
             Longer sequences are truncated as `truncating` says.
         """
+        if (
+            not hasattr(self, "vocabulary_")
+            and self.vocabulary is not None
+            and self.max_length is not None
+        ):
+            # A fixed vocabulary and length leave nothing to learn: usable without
+            # fit, as CountVectorizer with a vocabulary (e.g. rebuilt from JSON).
+            self._validate_params()
+            self._fit([])
         check_is_fitted(self)
         return self._transform(self._tokenize(X))
 

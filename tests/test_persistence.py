@@ -294,3 +294,28 @@ def test_saved_file_holds_json_and_safetensors_only(saved):
     assert config["format"] == "sklearn_seq2seq" and config["format_version"] == 1
     assert set(config["versions"]) >= {"torch", "scikit-learn", "sklearn-seq2seq"}
     assert os.path.getsize(path) > 0
+
+
+def test_pipeline_with_vectorizer_saved_as_documented(tmp_path):
+    """The user guide's recipe: the estimator with save/load, the vectorizer's
+    vocabulary and length as JSON; the rebuilt pipeline predicts the same."""
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_seq2seq import SequenceVectorizer
+
+    pipe = make_pipeline(SequenceVectorizer(), Seq2SeqTransformer(**KW))
+    pipe.fit(X_TEXT, Y_TEXT)
+    vectorizer, model = pipe[0], pipe[-1]
+    model.save(tmp_path / "model.s2s")
+    settings = ("analyzer", "lowercase", "padding", "truncating")
+    saved = {
+        "vocabulary": vectorizer.tokens_[2:].tolist(),
+        **{name: getattr(vectorizer, name) for name in settings},
+        "max_length": vectorizer.max_length_,
+    }
+    (tmp_path / "vectorizer.json").write_text(json.dumps(saved))
+    rebuilt = make_pipeline(
+        SequenceVectorizer(**json.loads((tmp_path / "vectorizer.json").read_text())),
+        load(tmp_path / "model.s2s"),
+    )
+    assert list(rebuilt.predict(X_TEXT)) == list(pipe.predict(X_TEXT))
