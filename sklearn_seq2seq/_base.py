@@ -28,9 +28,16 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import ValidSplit
+from skorch.helper import predefined_split
 
 from ._inputs import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
-from ._net import Seq2SeqNet, StopOnNonFiniteLoss, TrimPadding, flatten_rnn_weights
+from ._net import (
+    BatchDataset,
+    Seq2SeqNet,
+    StopOnNonFiniteLoss,
+    TrimPadding,
+    flatten_rnn_weights,
+)
 from ._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
 
 INFERENCE_BATCH_SIZE = 256
@@ -281,25 +288,28 @@ class BaseSeq2Seq(BaseEstimator):
         }
 
     # -- training -------------------------------------------------------------------
-    def _callbacks(self) -> list:
+    def _callbacks(self, *, has_validation: bool) -> list:
         callbacks: list = [("stop_on_non_finite_loss", StopOnNonFiniteLoss())]
         if self.clip_grad_norm is not None:
             callbacks.append(
                 ("gradient_clipping", GradientNormClipping(self.clip_grad_norm))
             )
+        if has_validation:
+            # Scores first: early stopping may monitor them at the same epoch end.
+            callbacks.extend(self._validation_scoring())
         if self.early_stopping:
+            monitor, lower_is_better = self._early_stopping_monitor()
             callbacks.append(
                 (
                     "early_stopping",
                     EarlyStopping(
-                        monitor="valid_loss",
+                        monitor=monitor,
+                        lower_is_better=lower_is_better,
                         patience=self.n_iter_no_change,
                         load_best=True,
                     ),
                 )
             )
-        if self.early_stopping:
-            callbacks.extend(self._validation_scoring())
         if self.verbose >= 2:
             callbacks.append(("progress_bar", ProgressBar()))
         # The user's callbacks are copied: fitting must not change what they passed.
@@ -307,16 +317,24 @@ class BaseSeq2Seq(BaseEstimator):
         return callbacks
 
     def _validation_scoring(self) -> list:
-        """Extra per-epoch scores on the validation split (skorch EpochScoring)."""
+        """Extra per-epoch scores on the validation data (skorch EpochScoring)."""
         return []
+
+    def _early_stopping_monitor(self) -> tuple[str, bool]:
+        """The history column early stopping watches, and whether lower is better."""
+        return "valid_loss", True
 
     def _is_warm_start(self) -> bool:
         """Whether ``fit`` continues the current training (``warm_start=True`` on a
         fitted estimator)."""
         return bool(self.warm_start) and hasattr(self, "net_")
 
-    def _make_net(self, *, n_samples: int, seed: int) -> Seq2SeqNet:
-        """The skorch net around a new (untrained) module, initialised."""
+    def _make_net(self, *, n_samples: int, seed: int, valid: Any = None) -> Seq2SeqNet:
+        """The skorch net around a new (untrained) module, initialised.
+
+        ``valid`` is ``(Encoded, trg)`` validation data given to ``fit``; without
+        it, early stopping holds out ``validation_fraction`` of the training data.
+        """
         target_kind, criterion, criterion_kwargs = self._loss_spec()
         device = resolve_device(self.device)
         self.lr_ = default_lr(self.hidden_dim) if self.lr is None else self.lr
@@ -327,17 +345,25 @@ class BaseSeq2Seq(BaseEstimator):
             # (the largest per-batch cost on a GPU); same update rule.
             optimizer_kwargs["optimizer__fused"] = True
         collate = TrimPadding(trim_target=target_kind == "tokens")
-        if self.early_stopping and int(n_samples * self.validation_fraction) < 1:
+        if valid is not None:
+            X_valid, trg_valid = valid
+            train_split = predefined_split(
+                BatchDataset(X_valid.data, X_valid.lengths, trg_valid, device=device)
+            )
+        elif self.early_stopping and int(n_samples * self.validation_fraction) < 1:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} of {n_samples} "
                 "samples leaves no validation sample for early_stopping; use more "
                 "data or a larger validation_fraction."
             )
-        train_split = (
-            ValidSplit(self.validation_fraction, stratified=False, random_state=seed)
-            if self.early_stopping
-            else None
-        )
+        else:
+            train_split = (
+                ValidSplit(
+                    self.validation_fraction, stratified=False, random_state=seed
+                )
+                if self.early_stopping
+                else None
+            )
         net = Seq2SeqNet(
             module=self._build_module(),
             criterion=criterion,
@@ -350,7 +376,7 @@ class BaseSeq2Seq(BaseEstimator):
             iterator_train__collate_fn=collate,
             iterator_valid__collate_fn=collate,
             train_split=train_split,
-            callbacks=self._callbacks(),
+            callbacks=self._callbacks(has_validation=train_split is not None),
             device=device,
             verbose=int(self.verbose > 0),
             target_kind=target_kind,
@@ -359,7 +385,9 @@ class BaseSeq2Seq(BaseEstimator):
         net.initialize()
         return net
 
-    def _train(self, X: Encoded, trg: np.ndarray, *, warm: bool = False) -> None:
+    def _train(
+        self, X: Encoded, trg: np.ndarray, *, warm: bool = False, valid: Any = None
+    ) -> None:
         """Build the module and the skorch net (or keep them, for a warm start),
         then train; sets ``net_``, ``history_``, ``n_epochs_`` and
         ``interrupted_``. Global random state is left as it was."""
@@ -377,7 +405,7 @@ class BaseSeq2Seq(BaseEstimator):
                     max_epochs=self.max_epochs, verbose=int(self.verbose > 0)
                 )
             else:
-                net = self._make_net(n_samples=len(trg), seed=seed)
+                net = self._make_net(n_samples=len(trg), seed=seed, valid=valid)
             epochs_before = len(net.history)
             if hasattr(net.module_, "generator"):
                 net.module_.generator = torch.Generator(device=net.device).manual_seed(

@@ -206,7 +206,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: Any, y: Any) -> Seq2SeqClassifier:
+    def fit(
+        self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None
+    ) -> Seq2SeqClassifier:
         """Train on sequences ``X`` and labels ``y``.
 
         Parameters
@@ -216,6 +218,10 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
             Sequences (see the class docstring for how each kind is read).
         y : array-like of shape (n_samples,)
             Class labels (strings, ints...).
+        X_val, y_val : same kinds as X and y, default=None
+            Validation data: each epoch then reports ``valid_loss`` and
+            ``valid_acc`` in ``history_``, and ``early_stopping`` watches the
+            validation loss on them instead of holding out ``validation_fraction``.
 
         Returns
         -------
@@ -256,7 +262,25 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 "Seq2SeqClassifier needs samples of at least 2 classes in the data, "
                 f"but the data contain only one class: {self.classes_[0]!r}."
             )
-        self._train(X_encoded, y_encoded.astype(np.int64), warm=warm)
+        valid = None
+        if (X_val is None) != (y_val is None):
+            raise ValueError("Pass both X_val and y_val, or neither.")
+        if X_val is not None:
+            X_valid = self._encode_source(as_reusable(X_val))
+            y_valid = _check_labels(as_reusable(y_val))
+            if len(y_valid) != len(X_valid.lengths):
+                raise ValueError(
+                    "X_val and y_val have different numbers of samples: "
+                    f"{len(X_valid.lengths)} and {len(y_valid)}."
+                )
+            unseen = sorted(set(np.unique(y_valid).tolist()) - set(self.classes_))
+            if unseen:
+                raise ValueError(
+                    f"y_val holds labels {unseen!r} that are not in y; validation "
+                    "labels must be among the training classes."
+                )
+            valid = (X_valid, np.searchsorted(self.classes_, y_valid).astype(np.int64))
+        self._train(X_encoded, y_encoded.astype(np.int64), warm=warm, valid=valid)
         return self
 
     def _build_module(self) -> torch.nn.Module:

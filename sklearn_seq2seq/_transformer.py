@@ -9,9 +9,11 @@ import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
+from skorch.callbacks import EpochScoring
 
-from ._base import BaseSeq2Seq
+from ._base import INFERENCE_BATCH_SIZE, BaseSeq2Seq
 from ._inputs import (
     BOS_INDEX,
     EOS_INDEX,
@@ -103,6 +105,14 @@ class Seq2SeqTransformer(
         passes the labels to every step: ``make_pipeline(Seq2SeqTransformer(
         autoencoder=True), LogisticRegression())``. ``fit(X)`` without ``y`` does the
         same.
+    validation_scoring : {"bleu", "chrf", "exact_match"}, default=None
+        With validation data (``X_val``/``y_val`` in ``fit``, or
+        ``early_stopping=True``), also decode the validation data greedily after
+        every epoch and report this metric (as :data:`bleu_scorer`,
+        :data:`chrf_scorer` or :data:`exact_match_scorer` compute it, over target
+        tokens) in ``history_`` as ``valid_bleu``, ``valid_chrf`` or
+        ``valid_exact_match``; early stopping then watches it instead of the
+        validation loss. Token targets only.
     max_epochs : int, default=30
         Number of passes over the training data.
     batch_size : int, default=32
@@ -200,6 +210,7 @@ class Seq2SeqTransformer(
             None,
         ],
         "autoencoder": ["boolean"],
+        "validation_scoring": [StrOptions({"bleu", "chrf", "exact_match"}), None],
     }
 
     def __init__(
@@ -222,6 +233,7 @@ class Seq2SeqTransformer(
         length_penalty: float = 0.0,
         max_output_length: int | None = None,
         autoencoder: bool = False,
+        validation_scoring: str | None = None,
         max_epochs: int = 30,
         batch_size: int = 32,
         lr: float | None = None,
@@ -254,6 +266,7 @@ class Seq2SeqTransformer(
         self.length_penalty = length_penalty
         self.max_output_length = max_output_length
         self.autoencoder = autoencoder
+        self.validation_scoring = validation_scoring
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -270,7 +283,9 @@ class Seq2SeqTransformer(
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X: Any, y: Any = None) -> Seq2SeqTransformer:
+    def fit(
+        self, X: Any, y: Any = None, *, X_val: Any = None, y_val: Any = None
+    ) -> Seq2SeqTransformer:
         """Train the network on sequences ``X`` and target sequences ``y``.
 
         Parameters
@@ -283,6 +298,11 @@ class Seq2SeqTransformer(
         y : same kinds as X, default=None
             Target sequences; ``None`` trains a sequence autoencoder (target = X).
             Ignored when ``autoencoder=True``.
+        X_val, y_val : same kinds as X and y, default=None
+            Validation data, read like ``X`` and ``y`` (``y_val=None`` for an
+            autoencoder). Each epoch then reports ``valid_loss`` (and the
+            ``validation_scoring`` metric) in ``history_``, and ``early_stopping``
+            watches them instead of holding out ``validation_fraction``.
 
         Returns
         -------
@@ -314,31 +334,83 @@ class Seq2SeqTransformer(
                 f"{len(X_encoded.lengths)} and {len(target.lengths)}."
             )
         codec = self.target_codec_
-        if codec.is_tokens:
-            trg = target.data
-            if not warm:
+        if not warm:
+            if codec.is_tokens:
                 self.max_output_length_ = self.max_output_length or (
                     2 * codec.max_length_ + 2
                 )
-        else:
-            # Float targets are learned standardised per feature (and predicted back
-            # in their own units), so their scale neither slows nor breaks training.
-            values = target.data.astype(np.float64)
-            if not warm:
+            else:
+                # Float targets are learned standardised per feature (and predicted
+                # back in their own units): their scale neither slows nor breaks
+                # training.
+                values = target.data.astype(np.float64)
                 self.target_mean_ = values.mean(axis=(0, 1))
                 scale = values.std(axis=(0, 1))
                 self.target_scale_ = np.where(scale > 0, scale, 1.0)
-            standardised = ((values - self.target_mean_) / self.target_scale_).astype(
-                np.float32
-            )
-            start = np.zeros_like(standardised[:, :1])
-            trg = np.concatenate([start, standardised], axis=1)
-            if not warm:
                 self.max_output_length_ = codec.n_steps_
-        self._train(X_encoded, trg, warm=warm)
+        trg = self._training_targets(target)
+        valid = None
+        if X_val is not None:
+            X_val = as_reusable(X_val)
+            X_valid = self._encode_source(X_val)
+            if y_val is None and not autoencoder:
+                raise ValueError(
+                    "X_val was given without y_val; pass the validation targets too "
+                    "(y_val=None only for an autoencoder)."
+                )
+            target_valid = codec.encode(X_val if autoencoder else as_reusable(y_val))
+            if len(target_valid.lengths) != len(X_valid.lengths):
+                raise ValueError(
+                    "X_val and y_val have different numbers of samples: "
+                    f"{len(X_valid.lengths)} and {len(target_valid.lengths)}."
+                )
+            valid = (X_valid, self._training_targets(target_valid))
+        elif y_val is not None:
+            raise ValueError("y_val was given without X_val; pass both or neither.")
+        if self.validation_scoring is not None and not codec.is_tokens:
+            raise ValueError(
+                f"validation_scoring={self.validation_scoring!r} scores token "
+                "sequences, but the targets are float sequences; use "
+                "validation_scoring=None (valid_loss is reported)."
+            )
+        self._train(X_encoded, trg, warm=warm, valid=valid)
         self._n_features_out = self.hidden_dim
         self.autoencoder_ = autoencoder
         return self
+
+    def _training_targets(self, target: Any) -> np.ndarray:
+        """Encoded targets as the net learns them: ids with ``<bos>``/``<eos>``, or
+        standardised vectors after a zero start vector."""
+        if self.target_codec_.is_tokens:
+            return target.data
+        values = target.data.astype(np.float64)
+        standardised = ((values - self.target_mean_) / self.target_scale_).astype(
+            np.float32
+        )
+        return np.concatenate([np.zeros_like(standardised[:, :1]), standardised], 1)
+
+    def _validation_scoring(self) -> list:
+        if self.validation_scoring is None:
+            return []
+        name = f"valid_{self.validation_scoring}"
+        score = ValidationSequenceScore(
+            self.validation_scoring,
+            self.target_codec_.itos_,
+            max_length=self.max_output_length_,
+        )
+        return [
+            (
+                name,
+                EpochScoring(
+                    score, name=name, lower_is_better=False, use_caching=False
+                ),
+            )
+        ]
+
+    def _early_stopping_monitor(self) -> tuple[str, bool]:
+        if self.validation_scoring is None:
+            return "valid_loss", True
+        return f"valid_{self.validation_scoring}", False
 
     def _build_module(self) -> torch.nn.Module:
         """The network for the fitted vocabularies / feature sizes (untrained)."""
@@ -553,3 +625,67 @@ class Seq2SeqTransformer(
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False
         return tags
+
+
+class ValidationSequenceScore:
+    """``EpochScoring`` function: greedy-decode the validation data, score it.
+
+    skorch calls it as ``score(net, dataset, y)`` at the end of every epoch with the
+    validation dataset (a :class:`~sklearn_seq2seq._net.BatchDataset` or a
+    ``Subset`` of one); the targets are read from the dataset, so ``y`` is unused.
+
+    Parameters
+    ----------
+    metric : {"bleu", "chrf", "exact_match"}
+        As :func:`~sklearn_seq2seq.metrics.sequence_metric` computes it, over
+        target tokens (characters with ``analyzer="char"``).
+    itos : list
+        The target vocabulary (id -> token).
+    max_length : int
+        Most tokens decoded per sequence.
+    """
+
+    def __init__(self, metric: str, itos: list, *, max_length: int) -> None:
+        self.metric = metric
+        self.itos = list(itos)
+        self.max_length = max_length
+
+    def _tokens(self, ids: list[int]) -> list[Any]:
+        if EOS_INDEX in ids:
+            ids = ids[: ids.index(EOS_INDEX)]
+        return [self.itos[i] for i in ids if i not in (PAD_INDEX, BOS_INDEX)]
+
+    def __call__(self, net: Any, X: Any, y: Any = None) -> float:
+        dataset, index = X, None
+        if isinstance(dataset, torch.utils.data.Subset):
+            dataset, index = dataset.dataset, list(dataset.indices)
+        src, lengths, trg = dataset.src, dataset.src_lengths, dataset.trg
+        if index is not None:
+            rows = torch.as_tensor(index, device=lengths.device)
+            src, lengths, trg = src[rows], lengths[rows], trg[rows]
+        module = net.module_
+        training = module.training
+        module.eval()
+        predicted: list[list[int]] = []
+        with torch.no_grad():
+            for start in range(0, len(lengths), INFERENCE_BATCH_SIZE):
+                batch_lengths = lengths[start : start + INFERENCE_BATCH_SIZE]
+                batch_src = src[start : start + INFERENCE_BATCH_SIZE]
+                if batch_src.dim() == 2:
+                    batch_src = batch_src[:, : max(1, int(batch_lengths.max()))]
+                out = greedy_search(
+                    module,
+                    batch_src,
+                    batch_lengths,
+                    max_length=self.max_length,
+                    eos_index=EOS_INDEX,
+                    pad_index=PAD_INDEX,
+                    blocked_indices=(PAD_INDEX, UNK_INDEX, BOS_INDEX),
+                    return_attention=False,
+                )
+                predicted.extend(out.tokens.cpu().tolist())
+        module.train(training)
+        truth = [self._tokens(row[1:]) for row in trg.cpu().tolist()]
+        return sequence_metric(
+            self.metric, truth, [self._tokens(row) for row in predicted]
+        )

@@ -319,3 +319,57 @@ def test_pipeline_with_vectorizer_saved_as_documented(tmp_path):
         load(tmp_path / "model.s2s"),
     )
     assert list(rebuilt.predict(X_TEXT)) == list(pipe.predict(X_TEXT))
+
+
+# -- validation data and per-epoch metrics ---------------------------------------------
+@pytest.mark.parametrize("metric", ["bleu", "chrf", "exact_match"])
+def test_validation_metric_per_epoch_equals_the_scorer(metric):
+    """With X_val/y_val, every epoch reports valid_loss and the chosen metric; the
+    last epoch's value is what the scorer gives the fitted model on that data."""
+    from sklearn_seq2seq.metrics import sequence_metric
+
+    X_val, y_val = X_TEXT[:8], Y_TEXT[:8]
+    model = Seq2SeqTransformer(**dict(KW, max_epochs=3), validation_scoring=metric)
+    model.fit(X_TEXT, Y_TEXT, X_val=X_val, y_val=y_val)
+    column = f"valid_{metric}"
+    assert {"valid_loss", column} <= set(model.history_.columns)
+    assert len(model.history_[column]) == 3
+    expected = sequence_metric(metric, y_val, model.predict(X_val))
+    assert model.history_[column].iloc[-1] == pytest.approx(expected)
+
+
+def test_early_stopping_can_watch_a_validation_metric():
+    model = Seq2SeqTransformer(
+        **dict(KW, max_epochs=4),
+        early_stopping=True,
+        validation_fraction=0.25,
+        validation_scoring="chrf",
+    ).fit(X_TEXT, Y_TEXT)
+    stopper = dict(model.net_.callbacks_)["early_stopping"]
+    assert stopper.monitor == "valid_chrf" and not stopper.lower_is_better
+    assert "valid_chrf" in model.history_
+
+
+def test_classifier_validation_data():
+    y = np.arange(24) % 2
+    model = Seq2SeqClassifier(**KW).fit(
+        X_FLOAT[:16], y[:16], X_val=X_FLOAT[16:], y_val=y[16:]
+    )
+    assert {"valid_loss", "valid_acc"} <= set(model.history_.columns)
+    with pytest.raises(ValueError, match="both X_val and y_val"):
+        Seq2SeqClassifier(**KW).fit(X_FLOAT, y, X_val=X_FLOAT)
+    with pytest.raises(ValueError, match="not in y"):
+        Seq2SeqClassifier(**KW).fit(X_FLOAT, y, X_val=X_FLOAT[:4], y_val=[0, 1, 2, 0])
+
+
+def test_validation_data_errors():
+    with pytest.raises(ValueError, match="without y_val"):
+        Seq2SeqTransformer(**KW).fit(X_TEXT, Y_TEXT, X_val=X_TEXT[:4])
+    with pytest.raises(ValueError, match="float sequences"):
+        Seq2SeqTransformer(**KW, validation_scoring="bleu").fit(
+            X_FLOAT, X_FLOAT, X_val=X_FLOAT[:4], y_val=X_FLOAT[:4]
+        )
+    # An autoencoder validates on X_val against itself.
+    model = Seq2SeqTransformer(**KW, validation_scoring="exact_match")
+    model.fit(X_TEXT, X_val=X_TEXT[:6])
+    assert "valid_exact_match" in model.history_
