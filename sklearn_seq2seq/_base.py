@@ -72,6 +72,13 @@ def user_stacklevel() -> int:
     return level
 
 
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity, where the OS tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def default_lr(hidden_dim: int) -> float:
     """Adam's learning rate for ``lr=None``: 0.005 up to 16 units, then falling as
     ``1 / sqrt(hidden_dim)`` (0.0025 at 64, 0.00125 at 256). Measured on long
@@ -532,8 +539,17 @@ class BaseSeq2Seq(BaseEstimator):
     def _torch_threads(self) -> Iterator[None]:
         """Run torch with ``n_jobs`` threads, then restore the caller's setting."""
         n_jobs = 1 if self.n_jobs is None else self.n_jobs
+        cores = available_cores()
         if n_jobs < 0:
-            n_jobs = max(1, (os.cpu_count() or 1) + 1 + n_jobs)
+            n_jobs = max(1, cores + 1 + n_jobs)
+        elif n_jobs > cores:
+            warnings.warn(
+                f"n_jobs={n_jobs} torch threads on {cores} available CPU cores: "
+                "oversubscribing the cores makes training slower, not faster. Keep "
+                "n_jobs <= cores, and (parallel fits) workers x n_jobs <= cores.",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
         previous = torch.get_num_threads()
         if n_jobs != previous:
             torch.set_num_threads(n_jobs)
