@@ -71,47 +71,62 @@ def test_classifier_round_trip(decoder, cell, tmp_path):
     assert loaded.n_features_in_ == model.n_features_in_
 
 
+_FRESH_PROCESS = """
+import json, pickle, sys
+import numpy as np
+from sklearn_seq2seq import load
+
+cases = pickle.loads(bytes.fromhex(sys.stdin.read()))  # test data only
+out = {}
+for name, X in cases.items():
+    model = load(f"{sys.argv[1]}/{name}.s2s")
+    if hasattr(model, "predict_proba"):
+        out[name] = model.predict_proba(X).tolist()
+    else:
+        out[name] = np.asarray(model.predict(X), dtype=object).tolist()
+print(json.dumps(out, default=lambda value: value.tolist()))
+"""
+
+
 def test_load_in_a_fresh_process_gives_identical_predictions(tmp_path):
-    """Save here, load in a new interpreter: the same predictions, byte for byte."""
+    """Save every estimator x input/target kind x decoder here, load them all in a
+    new interpreter: the same predictions (probabilities for the classifier)."""
     import pandas as pd
 
     frame = pd.DataFrame(X_FLOAT[:, :, 0], columns=[f"t{i}" for i in range(4)])
-    models = {
-        "text": Seq2SeqTransformer(**KW, bidirectional=True).fit(X_TEXT, Y_TEXT),
-        "labels": Seq2SeqClassifier(**KW).fit(frame, np.arange(24) % 2),
-    }
-    for name, model in models.items():
-        model.save(tmp_path / f"{name}.s2s")
-    script = (
-        "import sys, json, numpy as np, pandas as pd\n"
-        "from sklearn_seq2seq import load\n"
-        "X = json.loads(sys.argv[2])\n"
-        "text = load(sys.argv[1] + '/text.s2s').predict(X)\n"
-        "columns = json.loads(sys.argv[4])\n"
-        "frame = pd.DataFrame(json.loads(sys.argv[3]), columns=columns)\n"
-        "clf = load(sys.argv[1] + '/labels.s2s')\n"
-        "proba = clf.predict_proba(frame).tolist()\n"
-        "print(json.dumps([list(text), proba, list(clf.feature_names_in_)]))\n"
-    )
+    expected, inputs = {}, {}
+    for decoder in DECODERS:
+        for kind, (X, y) in TRANSFORMER_DATA.items():
+            model = Seq2SeqTransformer(**KW, decoder=decoder).fit(X, y)
+            name = f"transformer-{kind}-{decoder}"
+            model.save(tmp_path / f"{name}.s2s")
+            expected[name] = np.asarray(model.predict(X), dtype=object).tolist()
+            inputs[name] = X
+        for kind, X in {"floats": X_FLOAT, "frame": frame, "text": X_TEXT}.items():
+            model = Seq2SeqClassifier(**KW, decoder=decoder)
+            model.fit(X, np.array(["a", "b", "c"] * 8))
+            name = f"classifier-{kind}-{decoder}"
+            model.save(tmp_path / f"{name}.s2s")
+            expected[name] = model.predict_proba(X).tolist()
+            inputs[name] = X
+    import pickle
+
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            script,
-            str(tmp_path),
-            json.dumps(X_TEXT),
-            json.dumps(frame.values.tolist()),
-            json.dumps(list(frame.columns)),
-        ],
+        [sys.executable, "-c", _FRESH_PROCESS, str(tmp_path)],
+        input=pickle.dumps(inputs).hex(),
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    text, proba, names = json.loads(result.stdout)
-    assert text == list(models["text"].predict(X_TEXT))
-    np.testing.assert_array_equal(proba, models["labels"].predict_proba(frame))
-    assert names == list(frame.columns)
+    loaded = json.loads(result.stdout)
+    assert set(loaded) == set(expected)
+    for name, values in expected.items():
+        got = loaded[name]
+        if name.startswith("classifier") or "floats" in name:
+            np.testing.assert_array_equal(np.asarray(got, dtype=float), values)
+        else:
+            assert json.loads(json.dumps(values, default=list)) == got, name
 
 
 def _rewrite(path, config=None, weights=None, keep_checksum=False):
