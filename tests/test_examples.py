@@ -75,7 +75,6 @@ def test_quickstart():
     header = next(line for line in out.splitlines() if "prediction" in line.split())
     assert header.split() == ["source", "truth", "prediction", "correct"]
     bleu = number_after("BLEU (bleu_score):", out)
-    assert 0 <= bleu <= 100
     # pipe.score re-predicts; greedy decoding is deterministic, so the two agree.
     assert number_after("BLEU (pipe.score):", out) == bleu
     assert re.search(r"^\s*epoch\s+train_loss\s+dur$", out, re.MULTILINE)
@@ -88,11 +87,9 @@ def test_digits_rows():
     assert set(rows) == {"simple", "attention"}
     # The attention decoder adds attention parameters to the same encoder and head.
     assert int(rows["attention"][0]) > int(rows["simple"][0])
-    for decoder, (_, train_accuracy, test_accuracy, fit_time, _) in rows.items():
+    for decoder, (_, _, test_accuracy, _, _) in rows.items():
         # Three epochs are enough to beat chance (10 classes) clearly.
         assert 0.15 < float(test_accuracy) <= 1, decoder
-        assert 0 <= float(train_accuracy) <= 1
-        assert float(fit_time) > 0
 
 
 def test_grid_search():
@@ -105,13 +102,11 @@ def test_grid_search():
         ("simple", 32),
     ]
     assert [int(row[-1]) for row in rows] == sorted(int(row[-1]) for row in rows)
-    assert all(0 <= float(row[2]) <= 100 for row in rows)
     best = ast.literal_eval(out.split("best parameters:")[1].splitlines()[0].strip())
     # The best candidate is a top-ranked row of the printed table.
     top = {(row[0], int(row[1])) for row in rows if int(row[-1]) == 1}
     decoder = best["seq2seqtransformer__decoder"]
     assert (decoder, best["seq2seqtransformer__hidden_dim"]) in top
-    assert 0 <= number_after("test BLEU of the refitted best pipeline:", out) <= 100
 
 
 def test_autoencoder_features():
@@ -120,7 +115,6 @@ def test_autoencoder_features():
     )
     assert "unlabeled (300, 8, 8), test (450, 8, 8)" in out
     assert "features: (450, 8)" in out
-    assert number_after("MSE", out) >= 0
     rows = table_rows(out, "labels", 4)
     assert [int(row[0]) for row in rows] == [50, 100, 300, 1347]
     features_accuracy = [float(row[1]) for row in rows]

@@ -44,7 +44,7 @@ def test_main_tiny_run_prints_scores_rows_and_comparison(capsys):
     assert re.search(r"^\s+2\s+\S*\d+\.\d+", out, flags=re.MULTILINE)
 
     bleu = re.search(r"Test BLEU \(words\): (\d+\.\d\d)$", out, flags=re.MULTILINE)
-    assert bleu and 0 <= float(bleu.group(1)) <= 100
+    assert bleu, out
     exact = re.search(r"Test exact match:  (\d+\.\d)% \((\d+) of 8\)", out)
     assert exact, out  # 40 pairs: 32 to train, 8 to test
 
