@@ -2,7 +2,7 @@
 Sequence-autoencoder features for a linear classifier
 =====================================================
 
-Seed 002's sequence autoencoder (SA-LSTM, Dai and Le, "Semi-supervised Sequence
+The sequence autoencoder of Dai and Le (SA-LSTM, "Semi-supervised Sequence
 Learning"): train an encoder–decoder to reproduce its input, *without labels*, then use
 the encoder's final state as fixed-length features for a classifier trained on few
 labels. Unlabeled data is usually plentiful; labels are not.

@@ -2,13 +2,13 @@
 Digits read row by row: simple versus attention decoder
 =======================================================
 
-Seed 000's experiment in small. Its MNIST images were read as sequences of 28 rows of
-28 pixels and classified by ``SimpleSeq2Seq`` or ``AttentionSeq2Seq`` followed by
-``Flatten`` and a softmax ``Dense`` layer (95.68 % and 98.25 % test accuracy). Here
-scikit-learn's 8x8 digits are read as 8 rows of 8 pixels by a
-:class:`~sklearn_seq2seq.Seq2SeqClassifier`, which has the same architecture: an
-encoder, a decoder run for ``output_length`` steps of ``output_dim`` outputs, flattened
-into a softmax over the 10 classes.
+The digit experiment of the farizrahman4u/seq2seq Keras models, in small. Its MNIST
+images were read as sequences of 28 rows of 28 pixels and classified by
+``SimpleSeq2Seq`` or ``AttentionSeq2Seq`` followed by ``Flatten`` and a softmax
+``Dense`` layer (95.68 % and 98.25 % test accuracy). Here scikit-learn's 8x8 digits are
+read as 8 rows of 8 pixels by a :class:`~sklearn_seq2seq.Seq2SeqClassifier`, which has
+the same architecture: an encoder, a decoder run for ``output_length`` steps of
+``output_dim`` outputs, flattened into a softmax over the 10 classes.
 """
 
 # %%
@@ -40,9 +40,9 @@ print(f"train {X_train.shape}, test {X_test.shape}")
 # %%
 # Two decoders
 # ------------
-# ``output_length=10`` and ``output_dim=10`` are seed 000's settings. The simple decoder
-# gets the encoder's final state at every step; the attention decoder recomputes a
-# weighted average of the encoder states (one per row) at every step.
+# ``output_length=10`` and ``output_dim=10`` are the Keras models' settings. The simple
+# decoder gets the encoder's final state at every step; the attention decoder recomputes
+# a weighted average of the encoder states (one per row) at every step.
 models = {}
 rows = []
 for decoder in ["simple", "attention"]:
@@ -75,7 +75,7 @@ print(results.round(4).to_string())
 # %%
 # Both decoders reach high test accuracy. Sequences of 8 rows are short enough for
 # the encoder's final state to carry the whole image, so attention has little to add
-# here; seed 000's 28-row MNIST sequences gave it more to do. Attention costs more
+# here; the original 28-row MNIST sequences gave it more to do. Attention costs more
 # time per epoch, because its context is recomputed at every decoder step. (The first
 # fit of a process also pays PyTorch's one-off start-up costs, a few seconds, which
 # the time per epoch from ``history_`` leaves out.)

@@ -1,4 +1,4 @@
-"""Seq2SeqClassifier: sequences to labels through a seq2seq network (seed 000)."""
+"""Seq2SeqClassifier: sequences to labels through a seq2seq network (Keras seq2seq)."""
 
 from __future__ import annotations
 
@@ -27,12 +27,12 @@ MAX_OUTPUT_LENGTH = 10_000
 class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     """Sequence classifier: encoder, decoder of fixed length, Flatten, softmax.
 
-    The decoder runs for ``output_length`` steps with ``output_dim``-sized outputs;
-    they are flattened into a softmax layer over the classes (seed 000's
-    ``SimpleSeq2Seq`` / ``AttentionSeq2Seq`` + ``Flatten`` + ``Dense``). A 2-D float
-    ``X`` is a batch of sequences of scalars, a 3-D float ``X`` a batch of sequences of
-    vectors (an image read row by row, say), an integer ``X`` token ids, and strings or
-    token lists are tokenized.
+    The decoder runs for ``output_length`` steps with ``output_dim``-sized outputs; they
+    are flattened into a softmax layer over the classes (the farizrahman4u/seq2seq Keras
+    models' ``SimpleSeq2Seq`` / ``AttentionSeq2Seq`` + ``Flatten`` + ``Dense``). A 2-D
+    float ``X`` is a batch of sequences of scalars, a 3-D float ``X`` a batch of
+    sequences of vectors (an image read row by row, say), an integer ``X`` token ids,
+    and strings or token lists are tokenized.
 
     Parameters
     ----------
@@ -74,9 +74,10 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         the dtype or the values, ``"tokens"`` reads every value as a token,
         ``"continuous"`` reads numbers, integer arrays too, as continuous values.
     output_length : int, default=10
-        Decoder steps (seed 000's ``output_length``), at most 10000.
+        Decoder steps (the Keras seq2seq models' ``output_length``), at most
+        10000.
     output_dim : int, default=10
-        Size of each decoder output (seed 000's ``output_dim``).
+        Size of each decoder output (the Keras seq2seq models' ``output_dim``).
     max_epochs : int, default=30
     batch_size : int, default=32
     lr : float, default=None

@@ -20,11 +20,13 @@ It customises skorch only through its documented extension points:
 from __future__ import annotations
 
 import math
+import re
+import sys
 from typing import Any
 
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, PrintLog
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from torch.utils.data import default_collate
@@ -138,6 +140,21 @@ class StopOnNonFiniteLoss(Callback):
                 raise KeyboardInterrupt
 
 
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class TerminalPrintLog(PrintLog):
+    """skorch's epoch table, coloured only when printed to a terminal: a log piped
+    to a file (``tee``) or captured holds plain text."""
+
+    def format_row(self, row: Any, key: str, color: str) -> str:
+        text = super().format_row(row, key, color)
+        stream = sys.stdout
+        if not (hasattr(stream, "isatty") and stream.isatty()):
+            text = _ANSI_ESCAPE.sub("", text)
+        return text
+
+
 class Seq2SeqNet(NeuralNet):
     """``NeuralNet`` with teacher forcing and a loss that ignores padding.
 
@@ -157,6 +174,12 @@ class Seq2SeqNet(NeuralNet):
         super().__init__(*args, **kwargs)
         self.target_kind = target_kind
         self.pad_index = pad_index
+
+    def get_default_callbacks(self) -> list[tuple[str, Any]]:
+        return [
+            (name, TerminalPrintLog() if isinstance(callback, PrintLog) else callback)
+            for name, callback in super().get_default_callbacks()
+        ]
 
     def get_dataset(self, X: Any, y: Any = None) -> Any:
         """Padded arrays (``{"src", "src_lengths"}`` and ``trg``) as a

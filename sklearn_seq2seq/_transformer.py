@@ -37,10 +37,12 @@ class Seq2SeqTransformer(
 ):
     """Encoder–decoder RNN that maps sequences to sequences.
 
-    Trained through skorch on PyTorch. Token targets (strings, token lists, id arrays)
-    are learned with a softmax and a cross-entropy that ignores padding and predicted
-    by greedy or batched beam search; float targets are learned with mean squared
-    error and predicted for as many steps as the training targets had.
+    A *transformer* in scikit-learn's sense (it has ``transform``, giving encoder
+    features), not a Transformer network: encoder and decoder are recurrent (GRU, LSTM
+    or plain RNN cells). Trained through skorch on PyTorch. Token targets (strings,
+    token lists, id arrays) are learned with a softmax and a cross-entropy that ignores
+    padding and predicted by greedy or batched beam search; float targets are learned
+    with mean squared error and predicted for as many steps as the training targets had.
 
     Parameters
     ----------
@@ -552,8 +554,8 @@ class Seq2SeqTransformer(
         Returns
         -------
         X_new : ndarray of shape (n_samples, hidden_dim)
-            One feature vector per sequence (seed 002's sequence-autoencoder
-            features).
+            One feature vector per sequence (the sequence-autoencoder
+            features of Dai & Le, 2015).
         """
         check_is_fitted(self)
         X_encoded = self._encode_source(X)

@@ -597,11 +597,12 @@ def make_pig_latin(
 def load_digits_sequences(*, test_size=0.25, random_state=0, normalize=True):
     """Scikit-learn's 8x8 digit images as sequences of 8 rows of 8 pixels.
 
-    The small version of seed 000's MNIST-row-by-row task, from the data bundled with
-    scikit-learn (:func:`sklearn.datasets.load_digits`, no download): 1797 images, each
-    read as 8 time steps (rows) of 8 pixel features, to be classified into 10 digits,
-    for example with :class:`~sklearn_seq2seq.Seq2SeqClassifier`. The split is
-    stratified by label. Unlike the text tasks, this one returns NumPy arrays.
+    A small version of the MNIST-read-row-by-row task of the Keras seq2seq models, from
+    the data bundled with scikit-learn (:func:`sklearn.datasets.load_digits`, no
+    download): 1797 images, each read as 8 time steps (rows) of 8 pixel features, to be
+    classified into 10 digits, for example with
+    :class:`~sklearn_seq2seq.Seq2SeqClassifier`. The split is stratified by label.
+    Unlike the text tasks, this one returns NumPy arrays.
 
     Parameters
     ----------

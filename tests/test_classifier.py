@@ -1,4 +1,4 @@
-"""Seq2SeqClassifier: sklearn's estimator checks, seed 000's experiment, labels."""
+"""Seq2SeqClassifier: sklearn's estimator checks, the MNIST-rows experiment, labels."""
 
 import pickle
 
@@ -49,7 +49,8 @@ def digits():
 
 @pytest.fixture(scope="module")
 def digits_scores(digits):
-    """Seed 000 in small: digits read row by row, simple vs attention decoder."""
+    """The Keras seq2seq models' MNIST-rows experiment in small: digits read row by
+    row, simple vs attention decoder."""
     X_train, X_test, y_train, y_test = digits
     scores = {}
     for decoder in ("simple", "attention"):

@@ -58,7 +58,8 @@ def number_words_model(number_words):
 
 
 def test_attention_learns_number_words(number_words, number_words_model):
-    """Seed 002's task: held-out numbers to English words, exact match >= 0.95."""
+    """A Keras seq2seq toy task: held-out numbers to English words, exact match >=
+    0.95."""
     _, X_test, _, y_test = number_words
     y_pred = number_words_model.predict(X_test)
     assert exact_match(y_test, y_pred) >= 0.95
@@ -210,6 +211,13 @@ def test_history_and_verbose_epoch_table(capsys):
     assert {"train_loss", "dur"} <= set(model.history_.columns)
     Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
     assert capsys.readouterr().out == ""
+
+
+def test_epoch_table_has_no_colour_codes_when_not_a_terminal(capsys):
+    """verbose=1 printed to a pipe or file (here: captured) is plain text."""
+    Seq2SeqTransformer(**dict(TINY, verbose=1)).fit(X_TEXT, Y_TEXT)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "\x1b[" not in out
 
 
 def test_history_mirrors_the_skorch_history():

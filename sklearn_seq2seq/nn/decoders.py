@@ -1,4 +1,4 @@
-"""Recurrent decoders: the four modes of seed 002.
+"""Recurrent decoders: the four modes of the Keras seq2seq models.
 
 - :class:`SimpleDecoder` — the encoder's context vector is the input at every step;
 - :class:`FeedbackDecoder` — the previous output (ground truth under teacher forcing) is

@@ -3,8 +3,8 @@
 - :class:`EncoderDecoder` maps a source sequence to a target sequence (token logits or
   vectors), ``forward(src, src_lengths, trg_input=None, n_steps=None)``;
 - :class:`SequenceClassifierModule` decodes a fixed number of ``output_dim``-sized
-  steps, flattens them and classifies them (seed 000: seq2seq, Flatten, Dense
-  softmax).
+  steps, flattens them and classifies them (as the farizrahman4u/seq2seq Keras models
+  do: seq2seq, Flatten, Dense softmax).
 """
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ def build_sequence_classifier(
     dropout: float = 0.0,
     pad_index: int = 0,
 ) -> SequenceClassifierModule:
-    """Build a :class:`SequenceClassifierModule` (seed 000's seq2seq classifier).
+    """Build a :class:`SequenceClassifierModule` (the Keras seq2seq classifier).
 
     The decoder emits ``output_length`` vectors of ``output_dim`` features, fed back
     as its own next inputs where the mode uses previous outputs.
