@@ -30,10 +30,10 @@ def _pyplot() -> Any:
     return plt
 
 
-def _tokens(tokens: Any, name: str) -> list[str]:
-    """Token labels as a list of str; a string is split on whitespace."""
+def _tokens(tokens: Any, name: str, analyzer: str = "word") -> list[str]:
+    """Token labels as a list of str; a string is split as the analyzer splits it."""
     if isinstance(tokens, str):
-        return tokens.split()
+        return list(tokens) if analyzer == "char" else tokens.split()
     try:
         return [str(token) for token in tokens]
     except TypeError:
@@ -48,6 +48,7 @@ def plot_attention(
     source_tokens: Sequence[str] | str | None = None,
     output_tokens: Sequence[str] | str | None = None,
     *,
+    analyzer: Any = "word",
     ax: Any = None,
     cmap: str = "viridis",
 ) -> Any:
@@ -63,15 +64,21 @@ def plot_attention(
     attention : array-like of shape (output_steps, source_length)
         Attention weights of one sequence.
     source_tokens : sequence of str or str, default=None
-        Column labels, one per source position. A string is split on whitespace
-        (pass ``list(text)`` for characters). None labels columns by position.
+        Column labels, one per source position. A string is split as ``analyzer``
+        says. None labels columns by position.
     output_tokens : sequence of str or str, default=None
         Row labels, one per output step. One fewer than ``output_steps`` is
         accepted: the last row is then labelled ``"<eos>"``, because
         ``predict_with_attention`` includes the step that predicted the end of the
-        sequence. A string is split on whitespace. None labels rows by position.
+        sequence. A string is split as ``analyzer`` says. None labels rows by
+        position.
+    analyzer : {"word", "char"} or fitted estimator, default="word"
+        How string ``source_tokens`` and ``output_tokens`` are split: on
+        whitespace, or into characters. Pass the fitted model to split them as it
+        does (its ``analyzer``).
     ax : matplotlib.axes.Axes, default=None
-        Axes to draw on; None creates a new figure.
+        Axes to draw on; None creates a new figure with a layout that keeps the
+        tick labels inside it (``layout="constrained"``).
     cmap : str or matplotlib.colors.Colormap, default="viridis"
         Colormap of the heatmap.
 
@@ -89,6 +96,12 @@ def plot_attention(
     See Also
     --------
     plot_history : Loss curves of a fitted estimator.
+
+    Notes
+    -----
+    For a pipeline ``pipe = make_pipeline(SequenceVectorizer(), Seq2SeqTransformer())``
+    run the steps before the model yourself:
+    ``pipe[-1].predict_with_attention(pipe[:-1].transform(X))``.
 
     Examples
     --------
@@ -119,16 +132,22 @@ def plot_attention(
             f"(output_steps, source_length), got shape {weights.shape}."
         )
     n_outputs, n_sources = weights.shape
+    if not isinstance(analyzer, str):
+        analyzer = getattr(analyzer, "analyzer", "word")
+    if analyzer not in ("word", "char"):
+        raise ValueError(
+            f"analyzer must be 'word', 'char' or a fitted estimator, got {analyzer!r}."
+        )
     source_labels = output_labels = None
     if source_tokens is not None:
-        source_labels = _tokens(source_tokens, "source_tokens")
+        source_labels = _tokens(source_tokens, "source_tokens", analyzer)
         if len(source_labels) != n_sources:
             raise ValueError(
                 f"source_tokens has {len(source_labels)} tokens but attention has "
                 f"{n_sources} source positions (columns)."
             )
     if output_tokens is not None:
-        output_labels = _tokens(output_tokens, "output_tokens")
+        output_labels = _tokens(output_tokens, "output_tokens", analyzer)
         if len(output_labels) == n_outputs - 1:
             output_labels.append(_EOS)
         if len(output_labels) != n_outputs:
@@ -140,7 +159,7 @@ def plot_attention(
 
     plt = _pyplot()
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="constrained")
     # Weights are probabilities: a fixed 0..1 scale makes heatmaps comparable.
     in_unit_range = bool(np.all((weights >= 0) & (weights <= 1)))
     limits = {"vmin": 0.0, "vmax": 1.0} if in_unit_range else {}
@@ -247,7 +266,7 @@ def plot_history(
     from matplotlib.ticker import MaxNLocator
 
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="constrained")
     if "epoch" in history.columns:
         epochs = np.asarray(history["epoch"])
     else:

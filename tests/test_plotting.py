@@ -186,3 +186,44 @@ def test_plot_history_unfitted_estimator():
 def test_plot_history_rejects_other_objects():
     with pytest.raises(TypeError, match="fitted estimator or a pandas DataFrame"):
         plot_history([{"epoch": 1, "train_loss": 1.0}])
+
+
+def test_plot_attention_splits_like_a_character_model():
+    """A character-level model's attention has one column per character: passing
+    the model (or analyzer="char") splits the strings the same way."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    from sklearn_seq2seq import Seq2SeqTransformer
+    from sklearn_seq2seq.plotting import plot_attention
+
+    X = ["march 3", "may 12", "june 1"] * 6
+    y = ["03-03", "05-12", "06-01"] * 6
+    model = Seq2SeqTransformer(
+        analyzer="char", hidden_dim=8, max_epochs=1, random_state=0, device="cpu"
+    ).fit(X, y)
+    y_pred, attention = model.predict_with_attention(["march 3"])
+    ax = plot_attention(attention[0], "march 3", y_pred[0], analyzer=model)
+    labels = [label.get_text() for label in ax.get_xticklabels()]
+    assert labels == list("march 3")
+    with pytest.raises(ValueError, match="source positions"):
+        plot_attention(attention[0], "march 3", y_pred[0])  # split into words
+
+
+def test_plot_attention_keeps_long_labels_inside_the_figure(tmp_path):
+    """Long word labels are not clipped when the figure is saved plainly."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import numpy as np
+
+    from sklearn_seq2seq.plotting import plot_attention
+
+    weights = np.full((3, 2), 0.5)
+    ax = plot_attention(weights, ["seventeen", "hundred"], ["four", "hundred"])
+    figure = ax.figure
+    figure.savefig(tmp_path / "attention.png")
+    renderer = figure.canvas.get_renderer()
+    inside = figure.bbox
+    labels = [*ax.get_xticklabels(), *ax.get_yticklabels(), ax.xaxis.label]
+    for label in [*labels, ax.yaxis.label]:
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= inside.x0 - 1 and box.y0 >= inside.y0 - 1, label.get_text()
