@@ -793,3 +793,70 @@ def test_unscaled_float_inputs_warn(estimator):
         model, y = Seq2SeqClassifier(**TINY), np.arange(40) % 2
     with pytest.warns(UserWarning, match="Standardise X"):
         model.fit(X, y)
+
+
+# -- behaviours users rely on, through the estimator -----------------------------------
+def test_max_output_length_bounds_every_prediction():
+    model = Seq2SeqTransformer(**dict(TINY, max_epochs=3), max_output_length=2)
+    model.fit(X_TEXT, Y_TEXT)
+    assert model.max_output_length_ == 2
+    for beam_width in (1, 3):
+        predicted = model.set_params(beam_width=beam_width).predict(X_TEXT)
+        assert max(len(p.split()) for p in predicted) <= 2
+    # The default: twice the longest training target, plus 2.
+    default = Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
+    assert default.max_output_length_ == 2 * max(len(y.split()) for y in Y_TEXT) + 2
+
+
+@pytest.mark.parametrize("decoder", ["simple", "feedback", "peek"])
+def test_predict_with_attention_needs_the_attention_decoder(decoder):
+    model = Seq2SeqTransformer(**TINY, decoder=decoder).fit(X_TEXT, Y_TEXT)
+    with pytest.raises(ValueError, match="needs decoder='attention'"):
+        model.predict_with_attention(X_TEXT)
+
+
+def test_early_stopping_restores_the_best_epoch():
+    """After early stopping, the model's loss on the validation data is the best
+    validation loss of the history (its weights are that epoch's), not the last.
+    The validation targets are the sources themselves, not reversed, so the loss on
+    them falls and then rises as the model learns the reversal."""
+    X_val, y_val = X_TEXT[:6], X_TEXT[:6]
+    model = Seq2SeqTransformer(
+        **dict(TINY, max_epochs=20, lr=0.05), early_stopping=True, n_iter_no_change=2
+    )
+    model.fit(X_TEXT, Y_TEXT, X_val=X_val, y_val=y_val)
+    net = model.net_
+    encoded = model._encode_source(X_val)
+    trg = model._training_targets(model.target_codec_.encode(y_val))
+    dataset = net.get_dataset(
+        {"src": encoded.data, "src_lengths": encoded.lengths}, trg
+    )
+    losses, counts = [], []
+    for batch in net.get_iterator(dataset, training=False):
+        losses.append(float(net.validation_step(batch)["loss"]))
+        counts.append(len(batch[1]))
+    loss = float(np.average(losses, weights=counts))
+    history = model.history_["valid_loss"]
+    assert history.iloc[-1] > history.min()  # the last epoch was not the best
+    assert loss == pytest.approx(history.min(), rel=1e-4)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+@pytest.mark.parametrize("device", ["cuda", "cuda:1"])
+def test_cuda_devices_without_cuda_fail_clearly(device):
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        Seq2SeqTransformer(**dict(TINY, device=device)).fit(X_TEXT, Y_TEXT)
+
+
+def test_trim_padding_cuts_batches_to_their_longest_sequence():
+    from sklearn_seq2seq._net import BatchDataset, TrimPadding
+
+    src = np.array([[5, 6, 0, 0, 0], [7, 0, 0, 0, 0]])
+    trg = np.array([[2, 8, 3, 0, 0, 0], [2, 3, 0, 0, 0, 0]])
+    dataset = BatchDataset(src, np.array([2, 1]), trg)
+    X, y = TrimPadding()(dataset.__getitems__([0, 1]))
+    assert X["src"].tolist() == [[5, 6], [7, 0]]
+    assert y.tolist() == [[2, 8, 3], [2, 3, 0]]
+    # Per-sample items (skorch's default path) give the same batch.
+    X2, y2 = TrimPadding()([dataset[0], dataset[1]])
+    assert torch.equal(X2["src"], X["src"]) and torch.equal(y2, y)
