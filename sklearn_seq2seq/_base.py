@@ -407,7 +407,7 @@ class BaseSeq2Seq(BaseEstimator):
             torch.manual_seed(seed)
             if warm:
                 net = self.net_
-                self._device  # noqa: B018 - moves the module if device changed
+                self._sync_device()
                 net.set_params(
                     max_epochs=self.max_epochs, verbose=int(self.verbose > 0)
                 )
@@ -562,8 +562,13 @@ class BaseSeq2Seq(BaseEstimator):
     # -- inference ------------------------------------------------------------------
     @property
     def _device(self) -> torch.device:
-        """Where inference runs: the ``device`` parameter, so that
-        ``set_params(device="cpu")`` (or ``"cuda"``) moves a fitted model."""
+        """Where inference runs (see :meth:`_sync_device`)."""
+        return self._sync_device()
+
+    def _sync_device(self) -> torch.device:
+        """Move the fitted module to the ``device`` parameter if it is elsewhere
+        (so that ``set_params(device="cpu")`` or ``"cuda"`` moves a fitted model),
+        and return where it is."""
         wanted = torch.device(resolve_device(self.device))
         module = self.net_.module_
         current = next(module.parameters()).device

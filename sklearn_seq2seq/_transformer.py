@@ -451,16 +451,12 @@ class Seq2SeqTransformer(
         attention: list[np.ndarray] | None = (
             [] if with_attention and module.decoder.uses_attention else None
         )
+        search_kwargs = search_options(
+            self.max_output_length_, return_attention=attention is not None
+        )
         with torch.no_grad(), self._torch_threads():
             for src, src_lengths in self._batches(X_encoded):
                 if codec.is_tokens:
-                    search_kwargs = {
-                        "max_length": self.max_output_length_,
-                        "eos_index": EOS_INDEX,
-                        "pad_index": PAD_INDEX,
-                        "blocked_indices": (PAD_INDEX, UNK_INDEX, BOS_INDEX),
-                        "return_attention": attention is not None,
-                    }
                     if self.beam_width == 1:
                         out = greedy_search(module, src, src_lengths, **search_kwargs)
                     else:
@@ -629,6 +625,18 @@ class Seq2SeqTransformer(
         return tags
 
 
+def search_options(max_length: int, *, return_attention: bool) -> dict[str, Any]:
+    """Keyword arguments of the search functions for the package's vocabularies:
+    stop at ``<eos>``, never emit padding, ``<unk>`` or ``<bos>``."""
+    return {
+        "max_length": max_length,
+        "eos_index": EOS_INDEX,
+        "pad_index": PAD_INDEX,
+        "blocked_indices": (PAD_INDEX, UNK_INDEX, BOS_INDEX),
+        "return_attention": return_attention,
+    }
+
+
 class ValidationSequenceScore:
     """``EpochScoring`` function: greedy-decode the validation data, score it.
 
@@ -679,11 +687,7 @@ class ValidationSequenceScore:
                     module,
                     batch_src,
                     batch_lengths,
-                    max_length=self.max_length,
-                    eos_index=EOS_INDEX,
-                    pad_index=PAD_INDEX,
-                    blocked_indices=(PAD_INDEX, UNK_INDEX, BOS_INDEX),
-                    return_attention=False,
+                    **search_options(self.max_length, return_attention=False),
                 )
                 predicted.extend(out.tokens.cpu().tolist())
         module.train(training)
