@@ -84,7 +84,7 @@ print(results.round(4).to_string())
 # ---------------
 fig, ax = plt.subplots()
 for decoder, clf in models.items():
-    clf.history_.plot(x="epoch", y="train_loss", ax=ax, label=decoder, logy=True)
+    clf.history_.plot(y="train_loss", ax=ax, label=decoder, logy=True)
 ax.set_ylabel("training loss (cross-entropy)")
 ax.set_title("Digits read row by row")
 

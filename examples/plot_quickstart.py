@@ -84,9 +84,9 @@ print(results[~results["correct"]].to_string())
 # -------------
 # The fitted transformer keeps one row per epoch in ``history_``.
 history = pipe[-1].history_
-ax = history.plot(x="epoch", y="train_loss", logy=True, legend=False)
+ax = history.plot(y="train_loss", logy=True, legend=False)
 ax.set_ylabel("training loss (cross-entropy)")
 ax.set_title("Numbers to words")
-print(history[["epoch", "train_loss", "dur"]].tail(3).to_string(index=False))
+print(history[["train_loss", "dur"]].tail(3).to_string())
 print(f"mean epoch time: {np.mean(history['dur']):.2f} s")
 plt.show()

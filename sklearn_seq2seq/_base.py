@@ -94,6 +94,27 @@ def resolve_device(device: str) -> str:
     return device
 
 
+# skorch's per-batch records and counters: kept in ``net_.history``, not in the
+# per-epoch table users read and plot.
+_HISTORY_BOOKKEEPING = ("batches", "epoch", "train_batch_count", "valid_batch_count")
+
+
+def history_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per epoch from skorch history rows, indexed by the epoch (from 1).
+
+    Bookkeeping (the per-batch records and batch counts) stays out, so that
+    ``history_.plot()`` draws losses, scores and durations against the epoch.
+    """
+    frame = pd.DataFrame(
+        [
+            {k: v for k, v in row.items() if k not in _HISTORY_BOOKKEEPING}
+            for row in rows
+        ],
+        index=pd.Index([row["epoch"] for row in rows], name="epoch"),
+    )
+    return frame
+
+
 class DeviceOption(StrOptions):
     """Constraint: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``."""
 
@@ -426,12 +447,7 @@ class BaseSeq2Seq(BaseEstimator):
         self._check_interrupted(net, len(net.history) - epochs_before)
         self.net_ = net
         self.n_epochs_ = len(net.history)
-        self.history_ = pd.DataFrame(
-            [
-                {k: v for k, v in row.items() if k != "batches"}
-                for row in net.history.to_list()
-            ]
-        )
+        self.history_ = history_frame(net.history.to_list())
 
     def save(self, path: Any) -> None:
         """Save the fitted estimator to one file, safely (no pickle).

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
@@ -299,7 +298,7 @@ def load(path: str | Path, device: str | None = None) -> Any:
     >>> list(load(path).predict(X[:2])) == list(model.predict(X[:2]))
     True
     """
-    from ._base import resolve_device
+    from ._base import history_frame, resolve_device
     from ._classifier import Seq2SeqClassifier
     from ._transformer import Seq2SeqTransformer
 
@@ -349,7 +348,7 @@ def load(path: str | Path, device: str | None = None) -> Any:
         ) from None
     net.module_.eval()
     estimator.net_ = net
-    estimator.history_ = pd.DataFrame(history)
+    estimator.history_ = history_frame(history)
     return estimator
 
 

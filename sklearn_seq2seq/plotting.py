@@ -189,8 +189,9 @@ def plot_history(
     estimator_or_history : fitted estimator or pandas.DataFrame
         A fitted :class:`~sklearn_seq2seq.Seq2SeqTransformer` or
         :class:`~sklearn_seq2seq.Seq2SeqClassifier` (its ``history_`` is plotted),
-        or such a history itself: a DataFrame with one row per epoch and an
-        ``epoch`` column (rows are numbered from 1 without it).
+        or such a history itself: a DataFrame with one row per epoch, indexed
+        by the epoch (as ``history_`` is) or with an ``epoch`` column (rows are
+        numbered from 1 without either).
     metrics : sequence of str or str, default=("train_loss", "valid_loss")
         Columns to plot; those missing from the history are skipped
         (``valid_loss`` exists only when the estimator used early stopping).
@@ -269,6 +270,8 @@ def plot_history(
         _, ax = plt.subplots(layout="constrained")
     if "epoch" in history.columns:
         epochs = np.asarray(history["epoch"])
+    elif history.index.name == "epoch":
+        epochs = np.asarray(history.index)
     else:
         epochs = np.arange(1, len(history) + 1)
     for metric in present:

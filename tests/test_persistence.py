@@ -265,7 +265,7 @@ def test_warm_start_continues_history_and_loss(estimator, tmp_path):
     model = make(**kw, warm_start=True).fit(X, y)
     first = model.history_["train_loss"].tolist()
     model.fit(X, y)
-    assert model.history_["epoch"].tolist() == list(range(1, 11))
+    assert model.history_.index.tolist() == list(range(1, 11))
     assert model.n_epochs_ == 10
     assert model.history_["train_loss"].tolist()[:5] == first
     assert model.history_["train_loss"].iloc[-1] < first[-1]
@@ -273,10 +273,10 @@ def test_warm_start_continues_history_and_loss(estimator, tmp_path):
     model.save(tmp_path / "m.s2s")
     loaded = load(tmp_path / "m.s2s")
     loaded.fit(X, y)
-    assert loaded.history_["epoch"].tolist() == list(range(1, 16))
+    assert loaded.history_.index.tolist() == list(range(1, 16))
     # warm_start=False starts over.
     model.set_params(warm_start=False).fit(X, y)
-    assert model.history_["epoch"].tolist() == [1, 2, 3, 4, 5]
+    assert model.history_.index.tolist() == [1, 2, 3, 4, 5]
 
 
 def test_warm_start_refuses_new_labels():

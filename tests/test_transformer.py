@@ -207,7 +207,7 @@ def test_history_and_verbose_epoch_table(capsys):
     out = capsys.readouterr().out
     assert "train_loss" in out and "epoch" in out
     assert isinstance(model.history_, pd.DataFrame)
-    assert list(model.history_["epoch"]) == [1, 2]
+    assert list(model.history_.index) == [1, 2]
     assert {"train_loss", "dur"} <= set(model.history_.columns)
     Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
     assert capsys.readouterr().out == ""
@@ -224,7 +224,19 @@ def test_history_mirrors_the_skorch_history():
     """history_ holds the losses skorch recorded, one row per epoch, in order."""
     model = Seq2SeqTransformer(**dict(TINY, max_epochs=3)).fit(X_TEXT, Y_TEXT)
     assert model.history_["train_loss"].tolist() == model.net_.history[:, "train_loss"]
-    assert model.history_["epoch"].tolist() == [1, 2, 3]
+    assert model.history_.index.tolist() == [1, 2, 3]
+
+
+def test_history_plot_draws_metrics_against_the_epoch():
+    """history_.plot() shows losses and durations, not skorch's bookkeeping."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    model = Seq2SeqTransformer(**dict(TINY, max_epochs=3, early_stopping=True))
+    ax = model.fit(X_TEXT * 5, Y_TEXT * 5).history_.plot()
+    labels = {line.get_label() for line in ax.lines}
+    assert labels == {"dur", "train_loss", "valid_loss"}
+    assert ax.lines[0].get_xdata().tolist() == [1, 2, 3]
 
 
 def test_early_stopping_uses_a_validation_split():
