@@ -99,6 +99,22 @@ def resolve_device(device: str) -> str:
 _HISTORY_BOOKKEEPING = ("batches", "epoch", "train_batch_count", "valid_batch_count")
 
 
+@contextmanager
+def _one_pass_on_all_data(net: Seq2SeqNet, incremental: bool) -> Iterator[None]:
+    """For ``partial_fit``: no held-out split and no early stopping in this call,
+    as in scikit-learn's ``MLPClassifier`` (a later ``fit`` has them again)."""
+    if not incremental:
+        yield
+        return
+    train_split, callbacks = net.train_split, net.callbacks_
+    net.train_split = None
+    net.callbacks_ = [(n, c) for n, c in callbacks if not isinstance(c, EarlyStopping)]
+    try:
+        yield
+    finally:
+        net.train_split, net.callbacks_ = train_split, callbacks
+
+
 def history_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per epoch from skorch history rows, indexed by the epoch (from 1).
 
@@ -352,16 +368,25 @@ class BaseSeq2Seq(BaseEstimator):
         """The history column early stopping watches, and whether lower is better."""
         return "valid_loss", True
 
-    def _is_warm_start(self) -> bool:
-        """Whether ``fit`` continues the current training (``warm_start=True`` on a
-        fitted estimator)."""
-        return bool(self.warm_start) and hasattr(self, "net_")
+    def _is_warm_start(self, incremental: bool = False) -> bool:
+        """Whether this fit continues the current training: ``partial_fit``, or
+        ``fit`` with ``warm_start=True``, on a fitted estimator."""
+        return (incremental or bool(self.warm_start)) and hasattr(self, "net_")
 
-    def _make_net(self, *, n_samples: int, seed: int, valid: Any = None) -> Seq2SeqNet:
+    def _make_net(
+        self,
+        *,
+        n_samples: int,
+        seed: int,
+        valid: Any = None,
+        incremental: bool = False,
+    ) -> Seq2SeqNet:
         """The skorch net around a new (untrained) module, initialised.
 
         ``valid`` is ``(Encoded, trg)`` validation data given to ``fit``; without
         it, early stopping holds out ``validation_fraction`` of the training data.
+        ``incremental`` (``partial_fit``) skips the check that the first chunk
+        is large enough for that split, which ``partial_fit`` does not use.
         """
         target_kind, criterion, criterion_kwargs = self._loss_spec()
         device = resolve_device(self.device)
@@ -378,7 +403,11 @@ class BaseSeq2Seq(BaseEstimator):
             train_split = predefined_split(
                 BatchDataset(X_valid.data, X_valid.lengths, trg_valid, device=device)
             )
-        elif self.early_stopping and int(n_samples * self.validation_fraction) < 1:
+        elif (
+            self.early_stopping
+            and not incremental
+            and int(n_samples * self.validation_fraction) < 1
+        ):
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} of {n_samples} "
                 "samples leaves no validation sample for early_stopping; use more "
@@ -414,11 +443,19 @@ class BaseSeq2Seq(BaseEstimator):
         return net
 
     def _train(
-        self, X: Encoded, trg: np.ndarray, *, warm: bool = False, valid: Any = None
+        self,
+        X: Encoded,
+        trg: np.ndarray,
+        *,
+        warm: bool = False,
+        valid: Any = None,
+        incremental: bool = False,
     ) -> None:
         """Build the module and the skorch net (or keep them, for a warm start),
-        then train; sets ``net_``, ``history_``, ``n_epochs_`` and
-        ``interrupted_``. Global random state is left as it was."""
+        then train for ``max_epochs`` (one epoch if ``incremental``); sets
+        ``net_``, ``history_``, ``n_epochs_`` and ``interrupted_``. Global random
+        state is left as it was."""
+        epochs = 1 if incremental else self.max_epochs
         seed = int(
             check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
@@ -429,22 +466,25 @@ class BaseSeq2Seq(BaseEstimator):
             if warm:
                 net = self.net_
                 self._sync_device()
-                net.set_params(
-                    max_epochs=self.max_epochs, verbose=int(self.verbose > 0)
-                )
+                # A continued fit draws new batches and dropout masks.
+                seed = (seed + len(net.history)) % np.iinfo(np.int32).max
+                torch.manual_seed(seed)
             else:
-                net = self._make_net(n_samples=len(trg), seed=seed, valid=valid)
+                net = self._make_net(
+                    n_samples=len(trg), seed=seed, valid=valid, incremental=incremental
+                )
+            net.set_params(max_epochs=epochs, verbose=int(self.verbose > 0))
             epochs_before = len(net.history)
             if hasattr(net.module_, "generator"):
                 net.module_.generator = torch.Generator(device=net.device).manual_seed(
                     seed
                 )
-            with self._torch_threads():
+            with self._torch_threads(), _one_pass_on_all_data(net, incremental):
                 net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
             if hasattr(net.module_, "generator"):
                 net.module_.generator = None  # generators do not pickle
-        self._check_divergence(net)
-        self._check_interrupted(net, len(net.history) - epochs_before)
+        self._check_divergence(net, incremental)
+        self._check_interrupted(net, len(net.history) - epochs_before, epochs)
         self.net_ = net
         self.n_epochs_ = len(net.history)
         self.history_ = history_frame(net.history.to_list())
@@ -481,7 +521,7 @@ class BaseSeq2Seq(BaseEstimator):
         check_is_fitted(self)
         save(self, path)
 
-    def _check_interrupted(self, net: Seq2SeqNet, epochs_run: int) -> None:
+    def _check_interrupted(self, net: Seq2SeqNet, epochs_run: int, epochs: int) -> None:
         """Report a fit that ended before ``max_epochs`` for no reason of its own
         (Ctrl-C: skorch ends the loop quietly on KeyboardInterrupt)."""
         early_stopped = any(
@@ -491,21 +531,23 @@ class BaseSeq2Seq(BaseEstimator):
         )
         diverged = dict(net.callbacks_)["stop_on_non_finite_loss"].diverged_
         self.interrupted_ = (
-            epochs_run < self.max_epochs and not early_stopped and diverged is None
+            epochs_run < epochs and not early_stopped and diverged is None
         )
         if self.interrupted_:
             warnings.warn(
                 f"Training was interrupted at epoch {epochs_run} of "
-                f"{self.max_epochs}: the model holds the weights of its last "
+                f"{epochs}: the model holds the weights of its last "
                 "completed epoch (interrupted_ is True). Fit again, or continue "
                 "with warm_start=True.",
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )
 
-    def _check_divergence(self, net: Seq2SeqNet) -> None:
+    def _check_divergence(self, net: Seq2SeqNet, incremental: bool = False) -> None:
         """Raise if the loss became NaN/inf, unless early stopping restored the
-        weights of a finite epoch (then warn)."""
+        weights of a finite epoch (then warn). Warn if the loss rose back, unless
+        the epochs were ``partial_fit`` calls on different chunks (whose losses
+        need not be comparable)."""
         diverged = dict(net.callbacks_)["stop_on_non_finite_loss"].diverged_
         advice = (
             f"Lower lr (it was {self.lr_:g}; try {self.lr_ / 5:g}), "
@@ -516,6 +558,8 @@ class BaseSeq2Seq(BaseEstimator):
             )
             + ", and standardise float inputs and targets."
         )
+        if diverged is None and incremental:
+            return
         if diverged is None:
             losses = [row["train_loss"] for row in net.history]
             first, best, last = losses[0], min(losses), losses[-1]

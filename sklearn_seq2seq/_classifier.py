@@ -229,13 +229,66 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self : Seq2SeqClassifier
             The fitted estimator.
         """
+        return self._fit(X, y, X_val=X_val, y_val=y_val)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: Any, y: Any, classes: Any = None) -> Seq2SeqClassifier:
+        """Train for one epoch on a chunk of the data, continuing from the last call.
+
+        For data too large to hold at once: call it once per chunk and again over
+        the chunks for further epochs. The first call reads the vocabulary from its
+        chunk (later tokens unseen there are read as one unknown token) and the
+        classes from ``classes`` (or, without it, from its ``y``). As in
+        scikit-learn's ``MLPClassifier.partial_fit``, there is no held-out split
+        and no early stopping; ``history_`` gets one row per call.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Sequences of this chunk, of the same kind in every call.
+        y : array-like of shape (n_samples,)
+            Their labels.
+        classes : array-like of shape (n_classes,), default=None
+            All the labels of the whole data, needed in the first call when its
+            chunk does not hold every class; ignored in later calls.
+
+        Returns
+        -------
+        self : Seq2SeqClassifier
+            The estimator, trained one more epoch.
+
+        Examples
+        --------
+        >>> from sklearn_seq2seq import Seq2SeqClassifier
+        >>> clf = Seq2SeqClassifier(hidden_dim=8, random_state=0)
+        >>> X = ["1 2 3", "3 2 1", "1 1 2", "3 3 2"] * 5
+        >>> y = ["up", "down", "up", "down"] * 5
+        >>> for start in (0, 10):
+        ...     clf = clf.partial_fit(
+        ...         X[start : start + 10], y[start : start + 10], classes=["down", "up"]
+        ...     )
+        >>> clf.classes_.tolist(), len(clf.history_)
+        (['down', 'up'], 2)
+        """
+        return self._fit(X, y, classes=classes, incremental=True)
+
+    def _fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        X_val: Any = None,
+        y_val: Any = None,
+        classes: Any = None,
+        incremental: bool = False,
+    ) -> Seq2SeqClassifier:
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is "
                 "None."
             )
         self._check_params_across()
-        warm = self._is_warm_start()
+        warm = self._is_warm_start(incremental)
         X = as_reusable(X)
         X_encoded = self._encode_source(X) if warm else self._fit_source(X)
         y = _check_labels(as_reusable(y))
@@ -247,11 +300,26 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         check_classification_targets(y)
         if warm:
             unseen = sorted(set(np.unique(y).tolist()) - set(self.classes_.tolist()))
+            if unseen and incremental:
+                raise ValueError(
+                    f"y holds labels {unseen!r} that are not in classes_ "
+                    f"{self.classes_.tolist()!r}: pass every label of the whole data "
+                    "as classes= in the first partial_fit call."
+                )
             if unseen:
                 raise ValueError(
                     f"y holds labels {unseen!r} that the first fit did not see; "
                     "warm_start=True continues training on the same classes "
                     f"{self.classes_.tolist()!r}. Use warm_start=False to start over."
+                )
+            y_encoded = np.searchsorted(self.classes_, y)
+        elif classes is not None:
+            self.classes_ = np.unique(_check_labels(as_reusable(classes)))
+            unseen = sorted(set(np.unique(y).tolist()) - set(self.classes_.tolist()))
+            if unseen:
+                raise ValueError(
+                    f"y holds labels {unseen!r} that are not in classes "
+                    f"{self.classes_.tolist()!r}; classes must list every label."
                 )
             y_encoded = np.searchsorted(self.classes_, y)
         else:
@@ -281,7 +349,13 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                     "labels must be among the training classes."
                 )
             valid = (X_valid, np.searchsorted(self.classes_, y_valid).astype(np.int64))
-        self._train(X_encoded, y_encoded.astype(np.int64), warm=warm, valid=valid)
+        self._train(
+            X_encoded,
+            y_encoded.astype(np.int64),
+            warm=warm,
+            valid=valid,
+            incremental=incremental,
+        )
         return self
 
     def _build_module(self) -> torch.nn.Module:

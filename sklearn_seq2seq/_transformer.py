@@ -311,9 +311,60 @@ class Seq2SeqTransformer(
         self : Seq2SeqTransformer
             The fitted estimator.
         """
+        return self._fit(X, y, X_val=X_val, y_val=y_val)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: Any, y: Any = None) -> Seq2SeqTransformer:
+        """Train for one epoch on a chunk of the data, continuing from the last call.
+
+        For data too large to hold at once: call it once per chunk (read from
+        disk, a database or a generator) and again over the chunks for further
+        epochs. The first call reads the vocabularies from its chunk, so it should
+        hold every token (or a representative sample; later tokens unseen there
+        are read as one unknown token, with a warning when they are many).
+        As in scikit-learn's ``MLPRegressor.partial_fit``, there is no held-out
+        split and no early stopping; ``history_`` gets one row per call.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Source sequences of this chunk, of the same kind in every call.
+        y : same kinds as X, default=None
+            Target sequences of this chunk; ``None`` for an autoencoder.
+
+        Returns
+        -------
+        self : Seq2SeqTransformer
+            The estimator, trained one more epoch.
+
+        Examples
+        --------
+        >>> from sklearn_seq2seq import Seq2SeqTransformer
+        >>> def chunks():
+        ...     for start in range(0, 40, 20):
+        ...         X = [f"{i % 7} {i % 5}" for i in range(start, start + 20)]
+        ...         yield X, [" ".join(reversed(x.split())) for x in X]
+        >>> model = Seq2SeqTransformer(hidden_dim=8, random_state=0)
+        >>> for epoch in range(3):
+        ...     for X_chunk, y_chunk in chunks():
+        ...         model = model.partial_fit(X_chunk, y_chunk)
+        >>> len(model.history_)
+        6
+        """
+        return self._fit(X, y, incremental=True)
+
+    def _fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        X_val: Any = None,
+        y_val: Any = None,
+        incremental: bool = False,
+    ) -> Seq2SeqTransformer:
         self._check_params_across()
         X = as_reusable(X)
-        warm = self._is_warm_start()
+        warm = self._is_warm_start(incremental)
         if warm:
             # Continue training: read the data as the first fit did.
             X_encoded = self._encode_source(X)
@@ -336,6 +387,10 @@ class Seq2SeqTransformer(
                 f"{len(X_encoded.lengths)} and {len(target.lengths)}."
             )
         codec = self.target_codec_
+        if incremental and warm and codec.is_tokens and self.max_output_length is None:
+            # A later chunk may hold longer targets than the first one.
+            longest = int(target.lengths.max(initial=2)) - 2  # without <bos>, <eos>
+            self.max_output_length_ = max(self.max_output_length_, 2 * longest + 2)
         if not warm:
             if codec.is_tokens:
                 self.max_output_length_ = self.max_output_length or (
@@ -375,7 +430,7 @@ class Seq2SeqTransformer(
                 "sequences, but the targets are float sequences; use "
                 "validation_scoring=None (valid_loss is reported)."
             )
-        self._train(X_encoded, trg, warm=warm, valid=valid)
+        self._train(X_encoded, trg, warm=warm, valid=valid, incremental=incremental)
         self._n_features_out = self.hidden_dim
         self.autoencoder_ = autoencoder
         return self
