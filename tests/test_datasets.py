@@ -7,15 +7,14 @@ import numpy as np
 import pytest
 
 from sklearn_seq2seq.datasets import (
-    _PIG_LATIN_WORDS,
-    _number_to_words,
-    _pig_latin_word,
     load_digits_sequences,
     make_number_words,
     make_pig_latin,
     make_reversal,
     make_sorting,
 )
+from sklearn_seq2seq.datasets._numbers import _number_to_words
+from sklearn_seq2seq.datasets._pig_latin import _PIG_LATIN_WORDS, _pig_latin_word
 
 TEXT_TASKS = [make_number_words, make_sorting, make_reversal, make_pig_latin]
 
