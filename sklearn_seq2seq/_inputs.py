@@ -32,14 +32,20 @@ import scipy.sparse as sp
 from sklearn.utils import check_array
 
 from ._validation import _is_number, check_sequences, tokenize
-from .preprocessing import pad_sequences, sort_tokens_by_frequency
+from ._vocabulary import (
+    BOS_INDEX,
+    EOS_INDEX,
+    PAD_INDEX,
+    SOURCE_SPECIALS,
+    TARGET_SPECIALS,
+    UNK_INDEX,
+    learn_vocabulary,
+    pad_sequences,
+    to_ids,
+)
 
 Kind = Literal["str", "tokens", "ids", "scalars", "vectors"]
 TOKEN_KINDS = ("str", "tokens", "ids")
-
-PAD_INDEX, UNK_INDEX, BOS_INDEX, EOS_INDEX = 0, 1, 2, 3
-SOURCE_SPECIALS = ("<pad>", "<unk>")
-TARGET_SPECIALS = ("<pad>", "<unk>", "<bos>", "<eos>")
 
 
 InputKind = Literal["auto", "tokens", "continuous"]
@@ -373,9 +379,8 @@ class SequenceCodec:
         tokens = self._ids_to_tokens(content) if kind == "ids" else content
         if kind == "ids":
             self.ids_width_ = content.shape[1]
-        counts = Counter(tok for seq in tokens for tok in seq)
         specials = TARGET_SPECIALS if self.target else SOURCE_SPECIALS
-        self.itos_ = list(specials) + sort_tokens_by_frequency(counts)
+        self.itos_ = list(specials) + learn_vocabulary(tokens)
         self.stoi_ = {tok: i for i, tok in enumerate(self.itos_) if i >= len(specials)}
         self.max_length_ = max((len(seq) for seq in tokens), default=0)
         return self._encode_tokens(tokens)
@@ -390,7 +395,7 @@ class SequenceCodec:
 
     # -- encode -----------------------------------------------------------------------
     def _encode_tokens(self, tokens: list[list[Hashable]]) -> Encoded:
-        ids = [[self.stoi_.get(tok, UNK_INDEX) for tok in seq] for seq in tokens]
+        ids = to_ids(tokens, self.stoi_)
         if self.target:
             ids = [[BOS_INDEX, *seq, EOS_INDEX] for seq in ids]
         lengths = np.array([len(seq) for seq in ids], dtype=np.int64)

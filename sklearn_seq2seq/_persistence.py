@@ -129,7 +129,8 @@ def _codec_state(codec: Any) -> dict[str, Any]:
 
 
 def _restore_codec(state: dict[str, Any]) -> Any:
-    from ._inputs import SOURCE_SPECIALS, TARGET_SPECIALS, SequenceCodec
+    from ._inputs import SequenceCodec
+    from ._vocabulary import SOURCE_SPECIALS, TARGET_SPECIALS
 
     codec = SequenceCodec.__new__(SequenceCodec)
     vars(codec).update(state)

@@ -19,6 +19,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ._validation import IntervalNotBool as Interval
+from ._validation import describe_missing
 
 __all__ = [
     "bleu_score",
@@ -101,10 +102,8 @@ def _corpus_samples(y: Any, name: str, nested: bool) -> list[Any]:
 
 
 def _is_missing(value: Any) -> bool:
-    """None, NaN or pandas.NA (pandas turns None into NaN in string Series)."""
-    if value is None or type(value).__name__ == "NAType":
-        return True
-    return isinstance(value, float) and math.isnan(value)
+    """The package's one missing-value rule (None, NaN, ``pd.NA``, ``pd.NaT``)."""
+    return describe_missing(value) is not None
 
 
 def _as_tokens(sequence: Any, where: str) -> Tokens:
@@ -137,7 +136,7 @@ def _as_tokens(sequence: Any, where: str) -> Tokens:
         try:
             hash(token)
         except TypeError:
-            raise ValueError(
+            raise TypeError(
                 f"{where} contains an unhashable token of type "
                 f"{type(token).__name__}. If it holds several references, pass "
                 "multiple_references=True."

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["plot_attention", "plot_history"]
+from ._vocabulary import EOS_TOKEN
 
-_EOS = "<eos>"
+__all__ = ["plot_attention", "plot_history"]
 
 
 def _pyplot() -> Any:
@@ -149,12 +149,12 @@ def plot_attention(
     if output_tokens is not None:
         output_labels = _tokens(output_tokens, "output_tokens", analyzer)
         if len(output_labels) == n_outputs - 1:
-            output_labels.append(_EOS)
+            output_labels.append(EOS_TOKEN)
         if len(output_labels) != n_outputs:
             raise ValueError(
                 f"output_tokens has {len(output_labels)} tokens but attention has "
                 f"{n_outputs} output steps (rows); pass {n_outputs} tokens, or "
-                f"{n_outputs - 1} when the last row is the {_EOS} step."
+                f"{n_outputs - 1} when the last row is the {EOS_TOKEN} step."
             )
 
     plt = _pyplot()

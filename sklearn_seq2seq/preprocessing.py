@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import warnings
-from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping
 from numbers import Integral
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
@@ -16,98 +15,26 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import IntervalNotBool as Interval  # max_length=True is no 1
 from ._validation import check_token_sequences, describe_missing
+from ._vocabulary import (
+    PAD_INDEX,
+    PAD_TOKEN,
+    UNK_INDEX,
+    UNK_TOKEN,
+    learn_vocabulary,
+    pad_sequences,
+    sort_tokens_by_frequency,
+    to_ids,
+)
 
-__all__ = ["PAD_INDEX", "PAD_TOKEN", "UNK_INDEX", "UNK_TOKEN", "SequenceVectorizer"]
-
-PAD_INDEX = 0
-UNK_INDEX = 1
-PAD_TOKEN = "<pad>"
-UNK_TOKEN = "<unk>"
-
-
-def sort_tokens_by_frequency(counts: Mapping[Hashable, int]) -> list[Hashable]:
-    """Order tokens by descending count, ties by ascending token.
-
-    Tokens of one type are compared directly; mixed or unorderable tokens are
-    compared by ``(type name, repr)``, so the order never depends on the order in
-    which tokens were counted.
-
-    Parameters
-    ----------
-    counts : mapping of hashable to int
-        Token counts.
-
-    Returns
-    -------
-    tokens : list of hashable
-        The tokens of `counts`, most frequent first.
-
-    Examples
-    --------
-    >>> from sklearn_seq2seq.preprocessing import sort_tokens_by_frequency
-    >>> sort_tokens_by_frequency({"b": 2, "c": 1, "a": 2})
-    ['a', 'b', 'c']
-    """
-    items = list(counts.items())
-    if len({type(token) for token, _ in items}) <= 1:
-        try:
-            return [token for token, _ in sorted(items, key=lambda kv: (-kv[1], kv[0]))]
-        except TypeError:
-            pass
-    items.sort(key=lambda kv: (-kv[1], type(kv[0]).__name__, repr(kv[0])))
-    return [token for token, _ in items]
-
-
-def pad_sequences(
-    sequences: Sequence[Sequence[int]],
-    max_length: int,
-    *,
-    padding: Literal["post", "pre"] = "post",
-    truncating: Literal["post", "pre"] = "post",
-    pad_index: int = PAD_INDEX,
-    dtype: Any = np.int64,
-) -> np.ndarray:
-    """Pad or truncate id sequences into a 2-D array.
-
-    Parameters
-    ----------
-    sequences : sequence of sequences of int
-        Token ids, one sequence per sample.
-    max_length : int
-        Number of columns of the result.
-    padding : {"post", "pre"}, default="post"
-        Pad at the end (``"post"``) or at the start (``"pre"``).
-    truncating : {"post", "pre"}, default="post"
-        Drop ids at the end (``"post"``) or at the start (``"pre"``) of sequences
-        longer than `max_length`.
-    pad_index : int, default=0
-        Padding id.
-    dtype : dtype, default=np.int64
-        Integer dtype of the result.
-
-    Returns
-    -------
-    ids : ndarray of shape (len(sequences), max_length)
-        The padded ids.
-
-    Examples
-    --------
-    >>> from sklearn_seq2seq.preprocessing import pad_sequences
-    >>> pad_sequences([[5, 6, 7], [8]], 2, padding="pre", truncating="pre")
-    array([[6, 7],
-           [0, 8]])
-    """
-    out = np.full((len(sequences), max_length), pad_index, dtype=dtype)
-    for row, ids in enumerate(sequences):
-        if len(ids) > max_length:
-            ids = ids[:max_length] if truncating == "post" else ids[-max_length:]
-        if len(ids) == 0:
-            continue
-        if padding == "post":
-            out[row, : len(ids)] = ids
-        else:
-            out[row, max_length - len(ids) :] = ids
-    return out
+__all__ = [
+    "PAD_INDEX",
+    "PAD_TOKEN",
+    "UNK_INDEX",
+    "UNK_TOKEN",
+    "SequenceVectorizer",
+    "pad_sequences",
+    "sort_tokens_by_frequency",
+]
 
 
 class SequenceVectorizer(TransformerMixin, BaseEstimator):
@@ -277,14 +204,12 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         return tokens
 
     def _learn_vocabulary(self, sequences: list[list[Hashable]]) -> list[Hashable]:
-        counts = Counter(token for tokens in sequences for token in tokens)
-        for reserved in (self.pad_token, self.unk_token):
-            counts.pop(reserved, None)
-        kept = {tok: n for tok, n in counts.items() if n >= self.min_frequency}
-        tokens = sort_tokens_by_frequency(kept)
-        if self.max_tokens is not None:
-            tokens = tokens[: self.max_tokens - 2]
-        return tokens
+        return learn_vocabulary(
+            sequences,
+            reserved=(self.pad_token, self.unk_token),
+            min_frequency=self.min_frequency,
+            max_tokens=None if self.max_tokens is None else self.max_tokens - 2,
+        )
 
     def _fit(self, sequences: list[list[Hashable]]) -> None:
         try:
@@ -317,12 +242,8 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             self.max_length_ = int(self.max_length)
 
     def _transform(self, sequences: list[list[Hashable]]) -> np.ndarray:
-        vocabulary = self.vocabulary_
-        ids = [
-            [vocabulary.get(tok, self.unk_index) for tok in seq] for seq in sequences
-        ]
         return pad_sequences(
-            ids,
+            to_ids(sequences, self.vocabulary_),
             self.max_length_,
             padding=self.padding,
             truncating=self.truncating,

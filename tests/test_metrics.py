@@ -336,7 +336,7 @@ def test_multiple_references_keyword():
     )
     assert bleu_score([refs[0]], [hyps[0]]) == 0.0
     # A list of token lists without the keyword: the error suggests it.
-    with pytest.raises(ValueError, match="multiple_references=True"):
+    with pytest.raises(TypeError, match="multiple_references=True"):
         bleu_score([[["a", "b"], ["a", "c"]]], [["a", "b"]])
     with pytest.raises(ValueError, match=r"y_true\[0\] must be a list of references"):
         bleu_score(["a b c"], ["a b c"], multiple_references=True)
@@ -364,6 +364,14 @@ def test_errors():
         bleu_score([["a"], [None]], ["a", "b"], multiple_references=True)
     with pytest.raises(ValueError, match=r"y_pred\[0\] contains a missing token"):
         bleu_score(["a b"], [["a", None]])
+    # One missing-value rule for the whole package: pd.NaT is missing too.
+    with pytest.raises(ValueError, match=r"y_pred\[0\] contains a missing token"):
+        bleu_score(["a b"], [["a", pd.NaT]])
+    with pytest.raises(ValueError, match=r"y_true\[1\] is missing \(NaT\)"):
+        bleu_score(["a b", pd.NaT], ["a b", "c"])
+    # An unhashable token is a TypeError, as in SequenceVectorizer and fit.
+    with pytest.raises(TypeError, match="unhashable token of type list"):
+        bleu_score([["a", ["b"]]], ["a b"])
     with pytest.raises(ValueError, match=r"y_true\[1\] must be a string"):
         bleu_score([["a", "b"], 3], ["a b", "c"])
     with pytest.raises(ValueError, match="at least one sample"):

@@ -345,3 +345,16 @@ def test_clone_repr_pickle():
     restored = pickle.loads(pickle.dumps(vec))
     assert restored.vocabulary_ == vec.vocabulary_
     np.testing.assert_array_equal(restored.transform(DOCS), vec.transform(DOCS))
+
+
+def test_vectorizer_and_estimator_number_tokens_alike():
+    """One vocabulary rule: the estimator's source ids are the vectorizer's."""
+    from sklearn_seq2seq import Seq2SeqTransformer
+
+    X = ["b a c", "c c a", "d b", "a"] * 3
+    vectorizer = SequenceVectorizer().fit(X)
+    model = Seq2SeqTransformer(hidden_dim=4, max_epochs=1, random_state=0).fit(X)
+    assert model.source_codec_.itos_ == vectorizer.tokens_.tolist()
+    np.testing.assert_array_equal(
+        model.source_codec_.encode(X).data, vectorizer.transform(X)
+    )

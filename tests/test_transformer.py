@@ -27,7 +27,7 @@ from sklearn_seq2seq import (
     bleu_score,
     bleu_scorer,
 )
-from sklearn_seq2seq._inputs import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
+from sklearn_seq2seq._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
 from sklearn_seq2seq.datasets import make_number_words, make_reversal
 from sklearn_seq2seq.metrics import exact_match_score
 from sklearn_seq2seq.nn import beam_search, greedy_search
