@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from numbers import Integral
 from typing import Any
 
@@ -62,8 +63,10 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     dropout : float, default=0.0
         Dropout on embeddings, between layers and before output layers.
     teacher_forcing_ratio : float, default=1.0
-        Unused by the classifier (its decoder has no target sequence); kept so both
-        estimators share their parameters.
+        Not used by the classifier (its decoder has no target sequence to force);
+        kept so that both estimators share their parameters. Any other value than
+        1.0 warns, as scikit-learn's text vectorizers do for parameters they
+        ignore.
     analyzer : {"word", "char"}, default="word"
         How string inputs are split into tokens.
     lowercase : bool, default=False
@@ -288,6 +291,14 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 "None."
             )
         self._check_params_across()
+        if self.teacher_forcing_ratio != 1.0:
+            warnings.warn(
+                f"teacher_forcing_ratio={self.teacher_forcing_ratio} is not used by "
+                "Seq2SeqClassifier: its decoder has no target sequence to force. "
+                "Leave it at 1.0 (it matters for Seq2SeqTransformer only).",
+                UserWarning,
+                stacklevel=3,
+            )
         warm = self._is_warm_start(incremental)
         X = as_reusable(X)
         X_encoded = self._encode_source(X) if warm else self._fit_source(X)

@@ -1,6 +1,7 @@
 """Seq2SeqClassifier: sklearn's estimator checks, the MNIST-rows experiment, labels."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -140,3 +141,14 @@ def test_validation_fraction_must_leave_a_sample():
         Seq2SeqClassifier(**FAST, early_stopping=True, validation_fraction=0.1).fit(
             X, [0, 1, 0, 1, 0]
         )
+
+
+def test_unused_teacher_forcing_ratio_warns():
+    """The classifier shares the parameter but has nothing to force: say so."""
+    X, y = ["1 2", "2 1", "1 1", "2 2"] * 3, ["a", "b", "a", "b"] * 3
+    kwargs = dict(hidden_dim=4, max_epochs=1, random_state=0)
+    with pytest.warns(UserWarning, match="teacher_forcing_ratio=0.5 is not used"):
+        Seq2SeqClassifier(**kwargs, teacher_forcing_ratio=0.5).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Seq2SeqClassifier(**kwargs).fit(X, y)
