@@ -44,6 +44,8 @@ from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
+from handwritten import EOS, PAD, HandWritten
+
 if TYPE_CHECKING:
     import torch
 
@@ -52,8 +54,6 @@ if TYPE_CHECKING:
 
 MODES = ("simple", "feedback", "peek", "attention")
 RESULT_MARKER = "BENCH_RESULT "
-# Hand-written vocabularies use the package's conventions so the sizes match.
-PAD, UNK, BOS, EOS = 0, 1, 2, 3
 
 #: Speed target of training, ours / hand-written (None: no target stated).
 TRAIN_TARGETS: dict[str, float | None] = {
@@ -136,182 +136,23 @@ def median_time(fn: Callable[[], object], repeats: int) -> float:
 
 
 # ---------------------------------------------------------------------------------
-# The hand-written network and training loop (what a user would write without the
-# package): same layers and sizes as the package's model, decoder stepping in Python.
-# ---------------------------------------------------------------------------------
-
-
-def build_hand_written(
-    mode: str, src_vocab: int, trg_vocab: int, hidden: int
-) -> torch.nn.Module:
-    import torch
-    from torch import nn
-    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
-
-    class Encoder(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.embedding = nn.Embedding(src_vocab, hidden, padding_idx=PAD)
-            self.rnn = nn.GRU(hidden, hidden, batch_first=True)
-
-        def forward(self, src, lengths):
-            packed = pack_padded_sequence(
-                self.embedding(src), lengths, batch_first=True, enforce_sorted=False
-            )
-            output, final = self.rnn(packed)
-            output, _ = pad_packed_sequence(
-                output, batch_first=True, total_length=src.shape[1]
-            )
-            return output, final  # batch x src_len x hidden, 1 x batch x hidden
-
-    class Decoder(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.feed_previous = mode != "simple"
-            self.feed_context = mode in ("simple", "peek")
-            self.attend = mode == "attention"
-            input_size = 0
-            if self.feed_previous:
-                self.embedding = nn.Embedding(trg_vocab, hidden, padding_idx=PAD)
-                input_size += hidden
-            if self.feed_context or self.attend:
-                input_size += hidden
-            self.rnn = nn.GRU(input_size, hidden, batch_first=True)
-            if self.attend:  # Bahdanau: e = v' tanh(W s + U h)
-                self.query_layer = nn.Linear(hidden, hidden, bias=False)
-                self.key_layer = nn.Linear(hidden, hidden, bias=False)
-                self.energy_layer = nn.Linear(hidden, 1, bias=False)
-                self.attention_layer = nn.Linear(2 * hidden, hidden)
-            self.output_layer = nn.Linear(hidden, trg_vocab)
-
-        def forward(self, trg_input, encoder_output, hidden_state, src_mask):
-            context = hidden_state[-1]  # batch x hidden
-            if self.attend:
-                keys = self.key_layer(encoder_output)
-            logits = []
-            for t in range(trg_input.shape[1]):
-                inputs = []
-                if self.feed_previous:
-                    inputs.append(self.embedding(trg_input[:, t]))
-                if self.feed_context:
-                    inputs.append(context)
-                if self.attend:
-                    query = self.query_layer(hidden_state[-1]).unsqueeze(1)
-                    scores = self.energy_layer(torch.tanh(query + keys)).squeeze(2)
-                    scores = scores.masked_fill(~src_mask, float("-inf"))
-                    weights = torch.softmax(scores, dim=1)
-                    attended = torch.bmm(weights.unsqueeze(1), encoder_output)
-                    attended = attended.squeeze(1)
-                    inputs.append(attended)
-                output, hidden_state = self.rnn(
-                    torch.cat(inputs, dim=1).unsqueeze(1), hidden_state
-                )
-                output = output.squeeze(1)
-                if self.attend:
-                    output = torch.tanh(
-                        self.attention_layer(torch.cat([output, attended], dim=1))
-                    )
-                logits.append(self.output_layer(output))
-            return torch.stack(logits, dim=1)  # batch x trg_len x vocab
-
-    class Seq2Seq(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = Encoder()
-            self.decoder = Decoder()
-
-        def forward(self, src, lengths, trg_input):
-            encoder_output, final = self.encoder(src, lengths)
-            src_mask = torch.arange(src.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
-            return self.decoder(trg_input, encoder_output, final, src_mask)
-
-    return Seq2Seq()
-
-
-def encode_hand_written(X: list[str], y: list[str]):
-    """Vocabularies and pre-padded id tensors ``src``, ``lengths``, ``trg``."""
-    import torch
-
-    src_vocab = {
-        tok: i + 2 for i, tok in enumerate(sorted({t for s in X for t in s.split()}))
-    }
-    trg_vocab = {
-        tok: i + 4 for i, tok in enumerate(sorted({t for s in y for t in s.split()}))
-    }
-    src_ids = [[src_vocab[t] for t in s.split()] for s in X]
-    trg_ids = [[BOS, *(trg_vocab[t] for t in s.split()), EOS] for s in y]
-    src = torch.zeros(len(X), max(map(len, src_ids)), dtype=torch.long)
-    trg = torch.zeros(len(y), max(map(len, trg_ids)), dtype=torch.long)
-    for i, (s, t) in enumerate(zip(src_ids, trg_ids)):
-        src[i, : len(s)] = torch.tensor(s)
-        trg[i, : len(t)] = torch.tensor(t)
-    lengths = torch.tensor([len(s) for s in src_ids])
-    return src, lengths, trg, len(src_vocab) + 2, len(trg_vocab) + 4
-
-
-def train_one_epoch(model, loader, optimizer, criterion, clip: float) -> float:
-    """One epoch of the plain training loop; returns the mean loss per sequence."""
-    import torch
-
-    model.train()
-    total, count = 0.0, 0
-    for src, lengths, trg in loader:
-        optimizer.zero_grad()
-        logits = model(src, lengths, trg[:, :-1])  # teacher forcing
-        loss = criterion(logits.reshape(-1, logits.shape[-1]), trg[:, 1:].reshape(-1))
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-        optimizer.step()
-        total += loss.item() * len(src)
-        count += len(src)
-    return total / count
-
-
-class HandWritten:
-    """The hand-written model with its optimizer and data loader, epoch by epoch.
-
-    The loader shuffles with its own generator, so running it between the package's
-    epochs does not change the package's shuffling.
-    """
-
-    def __init__(self, mode: str, settings: Settings, X: list[str], y: list[str]):
-        import torch
-        from torch.utils.data import DataLoader, TensorDataset
-
-        src, lengths, trg, src_vocab, trg_vocab = encode_hand_written(X, y)
-        torch.manual_seed(0)
-        self.model = build_hand_written(mode, src_vocab, trg_vocab, settings.hidden_dim)
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=settings.lr)
-        self.criterion = torch.nn.CrossEntropyLoss(ignore_index=PAD)
-        self.loader = DataLoader(
-            TensorDataset(src, lengths, trg),
-            batch_size=settings.batch_size,
-            shuffle=True,
-            generator=torch.Generator().manual_seed(0),
-        )
-        self.clip = settings.clip_grad_norm
-        self.wall: list[float] = []
-        self.cpu: list[float] = []
-        self.losses: list[float] = []
-
-    def epoch(self) -> None:
-        """Train one epoch and record its wall time, CPU time and mean loss."""
-        start, cpu_start = time.perf_counter(), time.process_time()
-        loss = train_one_epoch(
-            self.model, self.loader, self.optimizer, self.criterion, self.clip
-        )
-        self.wall.append(time.perf_counter() - start)
-        self.cpu.append(time.process_time() - cpu_start)
-        self.losses.append(loss)
-
-    @property
-    def n_params(self) -> int:
-        return sum(p.numel() for p in self.model.parameters())
-
-
-# ---------------------------------------------------------------------------------
 # The package
 # ---------------------------------------------------------------------------------
+
+
+def hand_written(
+    mode: str, settings: Settings, X: list[str], y: list[str]
+) -> HandWritten:
+    """The hand-written baseline (``handwritten.py``) with the run's settings."""
+    return HandWritten(
+        mode,
+        X,
+        y,
+        hidden_dim=settings.hidden_dim,
+        lr=settings.lr,
+        batch_size=settings.batch_size,
+        clip_grad_norm=settings.clip_grad_norm,
+    )
 
 
 def _callbacks(after_epoch=None) -> list:
@@ -383,9 +224,9 @@ def measure_speed(mode: str, settings: Settings) -> dict[str, Any]:
     # Warm-up: a few batches of each, on throw-away models.
     n_warmup = min(len(X_train), settings.warmup_batches * settings.batch_size)
     make_ours(mode, settings, 1).fit(X_train[:n_warmup], y_train[:n_warmup])
-    HandWritten(mode, settings, X_train[:n_warmup], y_train[:n_warmup]).epoch()
+    hand_written(mode, settings, X_train[:n_warmup], y_train[:n_warmup]).epoch()
 
-    hand = HandWritten(mode, settings, X_train, y_train)
+    hand = hand_written(mode, settings, X_train, y_train)
     model = make_ours(mode, settings, settings.epochs, after_epoch=lambda: hand.epoch())
     model.fit(X_train, y_train)
     wall = model.history_["perf_dur"].tolist()
@@ -455,7 +296,7 @@ def measure_memory(kind: str, mode: str, settings: Settings) -> dict[str, Any]:
     X_train, X_test, y_train, _ = load_task(settings)
     result = {"before_fit_mb": peak_rss_mb()}
     if kind == "hand":
-        hand = HandWritten(mode, settings, X_train, y_train)
+        hand = hand_written(mode, settings, X_train, y_train)
         for _ in range(settings.memory_epochs):
             hand.epoch()
         result["after_fit_mb"] = peak_rss_mb()
