@@ -33,6 +33,7 @@ from skorch.helper import predefined_split
 from ._inputs import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
 from ._net import (
     BatchDataset,
+    SeededGenerator,
     Seq2SeqNet,
     StopOnNonFiniteLoss,
     TrimPadding,
@@ -397,7 +398,10 @@ class BaseSeq2Seq(BaseEstimator):
             # One fused kernel per step instead of several per parameter tensor
             # (the largest per-batch cost on a GPU); same update rule.
             optimizer_kwargs["optimizer__fused"] = True
-        collate = TrimPadding(trim_target=target_kind == "tokens")
+        collate = TrimPadding(
+            trim_target=target_kind == "tokens",
+            teacher_forcing=target_kind != "classes",
+        )
         if valid is not None:
             X_valid, trg_valid = valid
             train_split = predefined_split(
@@ -433,7 +437,10 @@ class BaseSeq2Seq(BaseEstimator):
             iterator_train__collate_fn=collate,
             iterator_valid__collate_fn=collate,
             train_split=train_split,
-            callbacks=self._callbacks(has_validation=train_split is not None),
+            callbacks=[
+                ("seeded_generator", SeededGenerator(seed)),
+                *self._callbacks(has_validation=train_split is not None),
+            ],
             device=device,
             verbose=int(self.verbose > 0),
             target_kind=target_kind,
@@ -474,15 +481,10 @@ class BaseSeq2Seq(BaseEstimator):
                     n_samples=len(trg), seed=seed, valid=valid, incremental=incremental
                 )
             net.set_params(max_epochs=epochs, verbose=int(self.verbose > 0))
+            dict(net.callbacks_)["seeded_generator"].seed = seed
             epochs_before = len(net.history)
-            if hasattr(net.module_, "generator"):
-                net.module_.generator = torch.Generator(device=net.device).manual_seed(
-                    seed
-                )
             with self._torch_threads(), _one_pass_on_all_data(net, incremental):
                 net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
-            if hasattr(net.module_, "generator"):
-                net.module_.generator = None  # generators do not pickle
         self._check_divergence(net, incremental)
         self._check_interrupted(net, len(net.history) - epochs_before, epochs)
         self.net_ = net

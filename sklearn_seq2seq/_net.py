@@ -2,19 +2,22 @@
 
 It customises skorch only through its documented extension points:
 
-- ``train_step_single`` / ``validation_step`` pass the shifted target to the module
-  (teacher forcing): the dataset's ``y`` is the target with its start symbol,
+- the collate function :class:`TrimPadding` cuts every batch to its longest sequence
+  and, for sequence targets (``teacher_forcing=True``), splits the target for teacher
+  forcing: the dataset's ``y`` is the target with its start symbol,
   ``trg = [<bos>, y_1, …, y_n, <eos>, <pad>…]`` for tokens or
-  ``[0, y_1, …, y_n]`` for vectors; the module is fed ``trg[:, :-1]`` and the loss
-  compares its outputs with ``trg[:, 1:]``;
+  ``[0, y_1, …, y_n]`` for vectors; the module gets ``trg[:, :-1]`` as
+  ``X["trg_input"]`` and the loss compares its outputs with ``trg[:, 1:]``, so
+  skorch's own training and validation steps run unchanged;
 - ``get_loss`` reshapes the outputs for the criterion: cross-entropy that ignores
   padding for tokens, mean squared error for vectors, cross-entropy over classes for
   the classifier;
-- the collate function :class:`TrimPadding` cuts every batch to its longest sequence;
 - ``get_dataset`` wraps the padded arrays in a :class:`BatchDataset`, which hands the
   ``DataLoader`` a whole batch with one indexing operation per tensor (instead of one
   item per sample, stacked again by the collate function), and keeps the tensors on
-  the training device, so that a CUDA epoch copies nothing from the host.
+  the training device, so that a CUDA epoch copies nothing from the host;
+- the callback :class:`SeededGenerator` gives the module the random generator of its
+  teacher-forcing draws for the time of a fit.
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from typing import Any
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, PrintLog
-from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 from torch.utils.data import default_collate
+
+from ._vocabulary import PAD_INDEX
 
 
 def flatten_rnn_weights(module: torch.nn.Module) -> None:
@@ -91,21 +95,34 @@ class BatchItems(tuple):
 
 
 class TrimPadding:
-    """Collate a batch and drop the padding columns no sequence of it needs.
+    """Collate a batch, drop the padding columns no sequence of it needs, and split
+    sequence targets for teacher forcing.
 
     The batch is ``({"src": ..., "src_lengths": ...}, trg)``; token sources are cut to
-    the longest source of the batch and token targets to the longest target.
+    the longest source of the batch and token targets to the longest target. With
+    ``teacher_forcing``, a sequence target (2-D ids or 3-D vectors) becomes the
+    module's input ``X["trg_input"] = trg[:, :-1]`` and the loss's target
+    ``trg[:, 1:]``; a batch without targets (skorch's dummy 1-D ``y``) is left as
+    it is.
 
     Parameters
     ----------
     pad_index : int
     trim_target : bool
         Whether ``trg`` holds token ids that can be cut.
+    teacher_forcing : bool
+        Whether ``trg`` is a sequence to split (False for class labels).
     """
 
-    def __init__(self, pad_index: int = 0, trim_target: bool = True) -> None:
+    def __init__(
+        self,
+        pad_index: int = PAD_INDEX,
+        trim_target: bool = True,
+        teacher_forcing: bool = False,
+    ) -> None:
         self.pad_index = pad_index
         self.trim_target = trim_target
+        self.teacher_forcing = teacher_forcing
 
     def __call__(self, batch: list[Any]) -> Any:
         X, y = batch if isinstance(batch, BatchItems) else default_collate(batch)
@@ -115,7 +132,28 @@ class TrimPadding:
         if self.trim_target and isinstance(y, torch.Tensor) and y.dim() == 2:
             keep = int((y != self.pad_index).sum(dim=1).max())
             y = y[:, : max(2, keep)]
+        if self.teacher_forcing and isinstance(y, torch.Tensor) and y.dim() >= 2:
+            X = {**X, "trg_input": y[:, :-1]}
+            y = y[:, 1:]
         return X, y
+
+
+class SeededGenerator(Callback):
+    """Give the module (``module_.generator``) a random generator seeded with
+    ``seed`` for the time of a fit, and take it back after (generators do not
+    pickle). The teacher-forcing draws of ``teacher_forcing_ratio < 1`` use it, so
+    that they depend on the estimator's ``random_state`` only."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+
+    def on_train_begin(self, net: Any, **kwargs: Any) -> None:
+        net.module_.generator = torch.Generator(device=net.device).manual_seed(
+            self.seed
+        )
+
+    def on_train_end(self, net: Any, **kwargs: Any) -> None:
+        net.module_.generator = None
 
 
 class StopOnNonFiniteLoss(Callback):
@@ -156,24 +194,20 @@ class TerminalPrintLog(PrintLog):
 
 
 class Seq2SeqNet(NeuralNet):
-    """``NeuralNet`` with teacher forcing and a loss that ignores padding.
+    """``NeuralNet`` whose loss fits sequence outputs (padding is ignored by the
+    criterion), with datasets kept on the training device.
 
     Parameters
     ----------
     target_kind : {"tokens", "vectors", "classes"}
         What ``y`` holds (see the module docstring).
-    pad_index : int, default=0
-        Padding id of token targets (ignored by the loss).
     **kwargs
         Passed to :class:`skorch.NeuralNet`.
     """
 
-    def __init__(
-        self, *args, target_kind: str = "tokens", pad_index: int = 0, **kwargs
-    ) -> None:
+    def __init__(self, *args, target_kind: str = "tokens", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.target_kind = target_kind
-        self.pad_index = pad_index
 
     def get_default_callbacks(self) -> list[tuple[str, Any]]:
         return [
@@ -205,31 +239,6 @@ class Seq2SeqNet(NeuralNet):
         if isinstance(self.module, str) and self.module == self._SAME_AS_MODULE_:
             self.module = self.module_
         flatten_rnn_weights(self.module_)
-
-    def _teacher_forcing(self, yi: Any) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
-        """Split ``trg`` into the module's extra input and the loss's target."""
-        yi = to_tensor(yi, device=self.device)
-        if self.target_kind == "classes":
-            return {}, yi
-        return {"trg_input": yi[:, :-1]}, yi[:, 1:]
-
-    def train_step_single(self, batch: Any, **fit_params: Any) -> dict[str, Any]:
-        self._set_training(True)
-        Xi, yi = unpack_data(batch)
-        extra, target = self._teacher_forcing(yi)
-        y_pred = self.infer(Xi, **extra, **fit_params)
-        loss = self.get_loss(y_pred, target, X=Xi, training=True)
-        loss.backward()
-        return {"loss": loss, "y_pred": y_pred}
-
-    def validation_step(self, batch: Any, **fit_params: Any) -> dict[str, Any]:
-        self._set_training(False)
-        Xi, yi = unpack_data(batch)
-        with torch.no_grad():
-            extra, target = self._teacher_forcing(yi)
-            y_pred = self.infer(Xi, **extra, **fit_params)
-            loss = self.get_loss(y_pred, target, X=Xi, training=False)
-        return {"loss": loss, "y_pred": y_pred}
 
     def infer(self, x: Any, **fit_params: Any) -> Any:
         """The module's output without a missing attention (None): skorch moves

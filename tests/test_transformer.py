@@ -872,3 +872,39 @@ def test_trim_padding_cuts_batches_to_their_longest_sequence():
     # Per-sample items (skorch's default path) give the same batch.
     X2, y2 = TrimPadding()([dataset[0], dataset[1]])
     assert torch.equal(X2["src"], X["src"]) and torch.equal(y2, y)
+
+
+def test_trim_padding_splits_sequence_targets_for_teacher_forcing():
+    """The collate step gives the module trg[:, :-1] and the loss trg[:, 1:]; a
+    batch without targets (skorch's dummy y) and class labels stay as they are."""
+    from sklearn_seq2seq._net import BatchDataset, TrimPadding
+
+    src = np.array([[5, 6, 0], [7, 0, 0]])
+    trg = np.array([[2, 8, 3, 0], [2, 3, 0, 0]])
+    collate = TrimPadding(teacher_forcing=True)
+    X, y = collate(BatchDataset(src, np.array([2, 1]), trg).__getitems__([0, 1]))
+    assert X["trg_input"].tolist() == [[2, 8], [2, 3]]
+    assert y.tolist() == [[8, 3], [3, 0]]
+    X, y = collate(BatchDataset(src, np.array([2, 1])).__getitems__([0, 1]))
+    assert "trg_input" not in X and y.shape == (2,)
+    vectors = np.arange(12, dtype=np.float32).reshape(2, 3, 2)
+    X, y = TrimPadding(trim_target=False, teacher_forcing=True)(
+        BatchDataset(np.ones((2, 3, 1)), np.array([3, 3]), vectors).__getitems__([0, 1])
+    )
+    assert X["trg_input"].tolist() == vectors[:, :2].tolist()
+    assert y.tolist() == vectors[:, 1:].tolist()
+
+
+def test_teacher_forcing_draws_follow_random_state_and_leave_no_generator():
+    """With teacher_forcing_ratio < 1 some steps read the model's own prediction
+    (the loss differs from full teacher forcing), the draws repeat with the same
+    random_state, and the generator that made them is gone after fit."""
+    params = dict(TINY, teacher_forcing_ratio=0.5, max_epochs=3)
+    first = Seq2SeqTransformer(**params).fit(X_TEXT, Y_TEXT)
+    again = Seq2SeqTransformer(**params).fit(X_TEXT, Y_TEXT)
+    forced = Seq2SeqTransformer(**dict(params, teacher_forcing_ratio=1.0))
+    losses = first.history_["train_loss"].tolist()
+    assert losses == again.history_["train_loss"].tolist()
+    assert losses[1:] != forced.fit(X_TEXT, Y_TEXT).history_["train_loss"].tolist()[1:]
+    assert first.net_.module_.generator is None
+    pickle.loads(pickle.dumps(first))
