@@ -1,5 +1,5 @@
-"""Greedy search, batched beam search and sampling over an :class:`~.model.EncoderDecoder`
-with token output.
+"""Greedy search, batched beam search and sampling over an
+:class:`~.model.EncoderDecoder` with token output.
 
 Plain functions over the model, batched: every sequence of the batch is decoded at
 once, and no result depends on the other sequences of the batch (sampling included:
@@ -138,7 +138,7 @@ def _limits(max_length: int | Tensor, batch_size: int, device: torch.device) -> 
     return torch.full((batch_size,), max(1, int(max_length)), device=device)
 
 
-# -- sampling's random numbers -----------------------------------------------------------
+# -- sampling's random numbers ----------------------------------------------------
 def _mul32(x: Tensor, constant: int) -> Tensor:
     """``x * constant mod 2**32`` for ``0 <= x < 2**32`` in int64, without overflow."""
     low = x * (constant & 0xFFFF)
