@@ -800,7 +800,8 @@ class Seq2SeqTransformer(
             Per sample, up to ``n_best`` pairs ``(prediction, score)``, best first
             (fewer when the search finished fewer hypotheses). A prediction is of
             the kind :meth:`predict` returns for one sample: a string, a token
-            list, or a 1-D id array for id-array targets. The score is the beam
+            list, or a 1-D id array for id-array targets (padded with 0 as
+            ``predict([x])[0]`` is). The score is the beam
             search's: the sum of the log-probabilities of the tokens and of the
             final ``<eos>`` (after ``repetition_penalty``), divided by GNMT's length
             penalty ``((5 + L) / 6) ** length_penalty``, ``L`` counting the
@@ -878,7 +879,14 @@ class Seq2SeqTransformer(
                 for source, sample in zip(sources, hypotheses, strict=True)
                 for ids, _, weights in sample
             ]
-        decoded = codec.decode([ids for ids, _, _ in flat], copied) if flat else []
+        if codec.kind_ == "ids":
+            # One by one: each id row padded as predict pads a single sample.
+            decoded = [
+                codec.decode([ids], None if copied is None else [copied[i]])[0]
+                for i, (ids, _, _) in enumerate(flat)
+            ]
+        else:
+            decoded = codec.decode([ids for ids, _, _ in flat], copied) if flat else []
         result: list[list[tuple[Any, float]]] = []
         position = 0
         for sample in hypotheses:
