@@ -8,11 +8,11 @@
    model learns where to put ``<unk>``. Exact match of ``predict`` without and with
    ``replace_unknown=True``, for attention with and without input feeding, over
    several seeds.
-2. **Repetition control** on an undertrained model of the digits-to-number-words task
-   (``make_number_words``; correct outputs never repeat a bigram): share of
+2. **Repetition and length control** on undertrained models of the reversal task
+   (``make_reversal``: 8 % of the true outputs repeat a bigram): share of
    predictions with a repeated bigram, mean length, exact match and BLEU, for greedy
    search alone and with ``no_repeat_ngram_size``, ``repetition_penalty``,
-   ``max_length_a`` / ``max_length_b``, and for sampling.
+   ``max_length_a`` / ``max_length_b``, beam search, and sampling.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from sklearn_seq2seq import Seq2SeqTransformer, bleu_score
-from sklearn_seq2seq.datasets import make_number_words
+from sklearn_seq2seq.datasets import make_reversal
 
 
 def copy_task(seed: int) -> tuple[list[str], list[str]]:
@@ -75,23 +75,32 @@ def unknown_words(seeds: list[int], epochs: int) -> None:
     print()
 
 
+def repeats_share(sequences: list[list[str]]) -> float:
+    """Share of the sequences (of 2 tokens or more) that repeat a bigram."""
+    longer = [t for t in sequences if len(t) > 1]
+    return float(np.mean([len(set(zip(t, t[1:]))) < len(t) - 1 for t in longer]))
+
+
 def repetition(epochs: int) -> None:
-    X_train, X_test, y_train, y_test = make_number_words(n_samples=1000)
+    X_train, X_test, y_train, y_test = make_reversal(n_samples=1000)
     model = Seq2SeqTransformer(
         hidden_dim=32, max_epochs=epochs, random_state=0, device="cpu"
     ).fit(X_train, y_train)
-    print(f"Repetition control: number words, model trained {epochs} epochs\n")
+    truth = [y.split() for y in y_test]
+    print(f"Repetition control: reversal, model trained {epochs} epochs")
     print(
-        f"{'decoding':<44} {'repeats':>8} {'length':>7} {'exact':>6} {'BLEU':>6}"
+        f"(truth: {repeats_share(truth):.3f} repeat a bigram, mean length "
+        f"{np.mean([len(t) for t in truth]):.2f})\n"
     )
+    print(f"{'decoding':<44} {'repeats':>8} {'length':>7} {'exact':>6} {'BLEU':>6}")
     print("-" * 75)
     settings = {
         "greedy": {},
         "greedy, no_repeat_ngram_size=2": {"no_repeat_ngram_size": 2},
         "greedy, repetition_penalty=1.5": {"repetition_penalty": 1.5},
-        "greedy, max_length_a=2, max_length_b=1": {
-            "max_length_a": 2.0,
-            "max_length_b": 1,
+        "greedy, max_length_a=1, max_length_b=0": {
+            "max_length_a": 1.0,
+            "max_length_b": 0,
         },
         "beam 4": {"beam_width": 4},
         "beam 4, no_repeat_ngram_size=2": {"beam_width": 4, "no_repeat_ngram_size": 2},
@@ -113,14 +122,12 @@ def repetition(epochs: int) -> None:
         model.set_params(**{**defaults, **params})
         y_pred = model.predict(X_test)
         tokens = [p.split() for p in y_pred]
-        repeats = np.mean(
-            [len(set(zip(t, t[1:]))) < len(t) - 1 for t in tokens if len(t) > 1]
-        )
+        repeats = repeats_share(tokens)
         print(
             f"{name:<44} {repeats:>8.3f} {np.mean([len(t) for t in tokens]):>7.2f}"
             f" {exact(y_test, y_pred):>6.3f} {bleu_score(y_test, y_pred):>6.1f}"
         )
-    print(f"\n(truth: mean length {np.mean([len(y.split()) for y in y_test]):.2f})")
+    print()
 
 
 def main() -> None:
@@ -131,7 +138,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     start = time.perf_counter()
     unknown_words(list(range(args.seeds)), epochs=25)
-    repetition(epochs=3)
+    repetition(epochs=2)
+    repetition(epochs=4)
     print(f"\n{time.perf_counter() - start:.0f} s")
 
 
