@@ -182,6 +182,26 @@ def test_sampling_depends_on_seed_not_on_batch():
     assert rows(flipped.tokens)[::-1] == rows(first.tokens)
 
 
+@pytest.mark.parametrize("kind", ["greedy", "beam", "sample"])
+def test_float_sources_lstm_batch_invariant(kind):
+    """Sampling keys read the bits of float sources (real steps only)."""
+    torch.manual_seed(0)
+    model = build_encoder_decoder(
+        src_features=3, trg_vocab_size=VOCAB, hidden_dim=8, cell="lstm", depth=2
+    ).eval()
+    src_lengths = [4, 2, 3, 1]
+    src = torch.randn(4, 4, 3)
+    lengths = torch.tensor(src_lengths)
+    options = dict(min_length=2, no_repeat_ngram_size=2, repetition_penalty=1.5)
+    batched = run(kind, model, src, lengths, **options)
+    for i, n in enumerate(src_lengths):
+        alone = run(kind, model, src[i : i + 1, :n], lengths[i : i + 1], **options)
+        assert rows(alone.tokens) == rows(batched.tokens[i : i + 1])
+    if kind == "sample":  # the values matter, not only the ids' positions
+        other = run(kind, model, src + 0.5, lengths, **options)
+        assert rows(other.tokens) != rows(batched.tokens)
+
+
 def test_top_k_and_top_p_restrict_the_draws():
     """Every drawn token is among the top_k most probable (or in the nucleus) of
     its step: checked with the first step, whose distribution is known."""
