@@ -51,8 +51,8 @@ class Seq2SeqTransformer(
     or plain RNN cells). Trained through skorch on PyTorch. Token targets (strings,
     token lists, id arrays) are learned with a softmax and a cross-entropy that ignores
     padding and predicted by greedy search, batched beam search or sampling (see
-    ``decoding``); float targets are learned
-    with mean squared error and predicted for as many steps as the training targets had.
+    ``decoding``); float targets are learned with mean squared error and predicted for
+    as many steps as the training targets had.
 
     Parameters
     ----------
