@@ -572,7 +572,7 @@ class Seq2SeqTransformer(
                     "replace_unknown=True with id-array targets copies source ids: "
                     "it needs id-array sources too."
                 )
-        if not sampling_used:
+        if not sampling_used and codec.is_tokens:
             changed = [
                 f"{name}={value!r}"
                 for name, value, default in (
