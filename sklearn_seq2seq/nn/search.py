@@ -105,7 +105,8 @@ def _banned_ngrams(generated: Tensor, n: int, vocab_size: int) -> Tensor | None:
 
 def _controlled_log_probs(
     logits: Tensor,
-    generated: Tensor,
+    generated: Tensor | None,
+    step: int,
     *,
     eos_index: int,
     blocked_indices: Sequence[int],
@@ -114,20 +115,23 @@ def _controlled_log_probs(
     repetition_penalty: float,
 ) -> Tensor:
     """Log-probabilities ``(rows, vocab)`` of the next token after the decoding
-    controls (see the module docstring); ``generated`` ``(rows, t)`` holds the ids
-    generated so far (no ``<bos>``)."""
+    controls (see the module docstring) at decoding step ``step``; ``generated``
+    ``(rows, step)`` holds the ids generated so far (no ``<bos>``), and may be None
+    when neither repetition control is on."""
     log_probs = torch.log_softmax(logits.float(), dim=-1)
     vocab_size = log_probs.shape[1]
-    t = generated.shape[1]
-    if repetition_penalty != 1.0 and t > 0:
+    if repetition_penalty != 1.0 and step > 0:
+        assert generated is not None
         seen = _seen_mask(generated, vocab_size)
         log_probs = torch.where(seen, log_probs * repetition_penalty, log_probs)
     log_probs = _block(log_probs, blocked_indices)
-    if t < min_length:
+    if step < min_length:
         log_probs[:, eos_index] = float("-inf")
-    banned = _banned_ngrams(generated, no_repeat_ngram_size, vocab_size)
-    if banned is not None:
-        log_probs = log_probs.masked_fill(banned, float("-inf"))
+    if no_repeat_ngram_size > 0:
+        assert generated is not None
+        banned = _banned_ngrams(generated, no_repeat_ngram_size, vocab_size)
+        if banned is not None:
+            log_probs = log_probs.masked_fill(banned, float("-inf"))
     return log_probs
 
 
@@ -361,6 +365,8 @@ def _step_search(
     limits = _limits(max_length, batch_size, prev.device)
     finished = torch.zeros(batch_size, dtype=torch.bool, device=prev.device)
     scores = torch.zeros(batch_size, device=prev.device)
+    # The history is kept only for the repetition controls (it costs O(steps^2)).
+    track_history = repetition_penalty != 1.0 or no_repeat_ngram_size > 0
     generated = torch.empty(batch_size, 0, dtype=torch.long, device=prev.device)
     tokens, weights_steps = [], []
     for t in range(int(limits.max())):
@@ -368,6 +374,7 @@ def _step_search(
         log_probs = _controlled_log_probs(
             logits,
             generated,
+            t,
             eos_index=eos_index,
             blocked_indices=blocked_indices,
             min_length=min_length,
@@ -393,7 +400,8 @@ def _step_search(
         best = best.masked_fill(finished, pad_index)
         scores = scores + best_log_prob.masked_fill(finished, 0.0)
         tokens.append(best)
-        generated = torch.cat([generated, best.unsqueeze(1)], dim=1)
+        if track_history:
+            generated = torch.cat([generated, best.unsqueeze(1)], dim=1)
         if weights is not None and return_attention:
             weights_steps.append(weights.masked_fill(finished.unsqueeze(1), 0.0))
         finished = finished | (best == eos_index) | (t + 1 >= limits)
@@ -606,6 +614,7 @@ def beam_search_nbest(
         log_probs = _controlled_log_probs(
             logits,
             alive_tokens.reshape(batch_size * k, t),
+            t,
             eos_index=eos_index,
             blocked_indices=blocked_indices,
             min_length=min_length,
