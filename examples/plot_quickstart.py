@@ -24,6 +24,7 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_seq2seq import Seq2SeqTransformer, SequenceVectorizer, bleu_score
 from sklearn_seq2seq.datasets import make_number_words
+from sklearn_seq2seq.plotting import plot_history
 
 EPOCHS = int(os.environ.get("SEQ2SEQ_EXAMPLE_EPOCHS", 20))
 N_SAMPLES = int(os.environ.get("SEQ2SEQ_EXAMPLE_N_SAMPLES", 1000))
@@ -82,9 +83,13 @@ print(results[~results["correct"]].to_string())
 # %%
 # Training loss
 # -------------
-# The fitted transformer keeps one row per epoch in ``history_``.
+# The fitted transformer keeps one row per epoch in ``history_``, indexed by the
+# epoch; :func:`~sklearn_seq2seq.plotting.plot_history` draws it with whole-epoch
+# ticks.
 history = pipe[-1].history_
-ax = history.plot(y="train_loss", logy=True, legend=False)
+ax = plot_history(history, metrics="train_loss")
+ax.set_yscale("log")
+ax.get_legend().remove()
 ax.set_ylabel("training loss (cross-entropy)")
 ax.set_title("Numbers to words")
 print(history[["train_loss", "dur"]].tail(3).to_string())

@@ -241,6 +241,8 @@ class BaseSeq2Seq(BaseEstimator):
             analyzer=self.analyzer,
             lowercase=self.lowercase,
             input_kind=self.input_kind,
+            # Seq2SeqTransformer's parameter; the classifier keeps every token.
+            min_frequency=getattr(self, "min_frequency", 1),
         )
 
     def _fit_source(self, X: Any) -> Encoded:

@@ -182,12 +182,14 @@ class SequenceCodec:
         analyzer: str = "word",
         lowercase: bool = False,
         input_kind: InputKind = "auto",
+        min_frequency: int = 1,
     ) -> None:
         self.name = name
         self.target = target
         self.analyzer = analyzer
         self.lowercase = lowercase
         self.input_kind = input_kind
+        self.min_frequency = min_frequency
 
     # -- kinds ------------------------------------------------------------------------
     def _fix_hint(self) -> str:
@@ -380,7 +382,10 @@ class SequenceCodec:
         if kind == "ids":
             self.ids_width_ = content.shape[1]
         specials = TARGET_SPECIALS if self.target else SOURCE_SPECIALS
-        self.itos_ = list(specials) + learn_vocabulary(tokens)
+        min_frequency = getattr(self, "min_frequency", 1)  # files saved before it
+        self.itos_ = list(specials) + learn_vocabulary(
+            tokens, min_frequency=min_frequency
+        )
         self.stoi_ = {tok: i for i, tok in enumerate(self.itos_) if i >= len(specials)}
         self.max_length_ = max((len(seq) for seq in tokens), default=0)
         return self._encode_tokens(tokens)
@@ -446,12 +451,18 @@ class SequenceCodec:
             )
 
     # -- decode -----------------------------------------------------------------------
-    def decode(self, predicted: list[np.ndarray] | np.ndarray) -> Any:
+    def decode(
+        self,
+        predicted: list[np.ndarray] | np.ndarray,
+        copied: list[dict[int, Hashable]] | None = None,
+    ) -> Any:
         """Predicted ids (one array per sample, cut before ``<eos>``) or float arrays
         ``(n, steps, features)`` back into the fitted kind.
 
         A predicted padding or ``<bos>`` id is dropped; the unknown id becomes
-        ``"<unk>"`` (id 1 for id-array targets, as SequenceVectorizer numbers it).
+        ``"<unk>"`` (id 1 for id-array targets, as SequenceVectorizer numbers it),
+        unless ``copied`` (one ``{position: token}`` dict per sample, positions in
+        the predicted ids) gives the token to put there instead.
         """
         if self.kind_ == "scalars":
             return predicted[:, :, 0]
@@ -467,6 +478,10 @@ class SequenceCodec:
             ]
             for seq in predicted
         ]
+        if copied is not None:
+            for seq, replacements in zip(tokens, copied, strict=True):
+                for position, token in replacements.items():
+                    seq[position] = token
         if self.kind_ == "ids":
             width = max([self.ids_width_, *(len(seq) for seq in tokens)])
             return pad_sequences(tokens, width)

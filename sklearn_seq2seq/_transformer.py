@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -9,11 +11,12 @@ import numpy as np
 import torch
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 from sklearn.metrics import r2_score
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import EpochScoring
 
-from ._base import INFERENCE_BATCH_SIZE, BaseSeq2Seq
+from ._base import INFERENCE_BATCH_SIZE, BaseSeq2Seq, user_stacklevel
 from ._inputs import (
     BOS_INDEX,
     EOS_INDEX,
@@ -25,7 +28,13 @@ from ._inputs import (
 from ._validation import IntervalNotBool as Interval
 from ._validation import check_sequences, tokenize
 from .metrics import sequence_metric
-from .nn import beam_search, build_encoder_decoder, greedy_search
+from .nn import (
+    beam_search,
+    beam_search_nbest,
+    build_encoder_decoder,
+    greedy_search,
+    sample_search,
+)
 
 # Decoding is sequential: beyond this many steps a prediction takes minutes.
 MAX_OUTPUT_LENGTH = 10_000
@@ -41,8 +50,9 @@ class Seq2SeqTransformer(
     features), not a Transformer network: encoder and decoder are recurrent (GRU, LSTM
     or plain RNN cells). Trained through skorch on PyTorch. Token targets (strings,
     token lists, id arrays) are learned with a softmax and a cross-entropy that ignores
-    padding and predicted by greedy or batched beam search; float targets are learned
-    with mean squared error and predicted for as many steps as the training targets had.
+    padding and predicted by greedy search, batched beam search or sampling (see
+    ``decoding``); float targets are learned with mean squared error and predicted for
+    as many steps as the training targets had.
 
     Parameters
     ----------
@@ -101,6 +111,54 @@ class Seq2SeqTransformer(
     max_output_length : int, default=None
         Most tokens predicted per sequence, at most 10000; ``None`` = twice the
         longest training target, plus 2.
+    decoding : {"greedy", "beam", "sample"}, default=None
+        How token targets are generated (see the user guide, "Decoding options").
+        ``None``: greedy search when ``beam_width == 1``, beam search otherwise (the
+        behaviour before this parameter existed). ``"greedy"``: the most probable
+        token at every step (``beam_width`` is ignored). ``"beam"``: beam search
+        with ``beam_width`` hypotheses. ``"sample"``: every token drawn from the
+        model's distribution, shaped by ``temperature``, ``top_k`` and ``top_p``;
+        the draws are a function of ``random_state``, the source sequence and the
+        step, so a sequence decodes the same alone and in any batch.
+    temperature : float, default=1.0
+        ``decoding="sample"`` only: the log-probabilities are divided by it
+        (> 0); below 1 sharpens the distribution (towards greedy), above 1
+        flattens it.
+    top_k : int, default=None
+        ``decoding="sample"`` only: draw among the ``top_k`` most probable tokens
+        (``top_k=1`` is greedy search).
+    top_p : float, default=None
+        ``decoding="sample"`` only: nucleus sampling, draw among the smallest set
+        of most probable tokens whose probability reaches ``top_p`` (in (0, 1]).
+    min_output_length : int, default=0
+        ``<eos>`` is forbidden until this many tokens have been predicted (greedy,
+        beam search and sampling), unless the maximum length comes first.
+    no_repeat_ngram_size : int, default=0
+        When ``n > 0``, no n-gram of ``n`` tokens occurs twice in a prediction
+        (fairseq's and Hugging Face's option); 0 is off.
+    repetition_penalty : float, default=1.0
+        CTRL's repetition penalty (>= 1): the log-probability of every token
+        already in the prediction is multiplied by it (log-probabilities are <= 0,
+        so they fall); 1 is off.
+    max_length_a : float, default=None
+        fairseq's ``--max-len-a``: when set, a prediction has at most
+        ``int(max_length_a * source_length + max_length_b)`` tokens (at least 1,
+        at most ``max_output_length_``). ``None``: ``max_output_length_`` alone.
+    max_length_b : int, default=0
+        fairseq's ``--max-len-b``, used with ``max_length_a`` only.
+    replace_unknown : bool, default=False
+        Attention decoder only (``predict`` raises otherwise): let the model
+        predict the unknown token ``<unk>`` and replace each one with the source
+        token that has the highest attention weight at that step (OpenNMT's
+        ``replace_unk``), so that names and numbers unseen in training can be
+        copied. The model must have learned to predict ``<unk>``: fit with
+        ``min_frequency >= 2``, so that rare training tokens are read as
+        ``<unk>``.
+    min_frequency : int, default=1
+        Tokens seen fewer times in the training data (source and target counted
+        apart) are read as the unknown token ``<unk>`` (OpenNMT's
+        ``words_min_frequency``). Unlike the decoding options above, it changes
+        training.
     autoencoder : bool, default=False
         Ignore ``y`` and learn to reproduce ``X`` (a sequence autoencoder, seed
         002), so that the estimator can sit before a classifier in a Pipeline, which
@@ -109,12 +167,13 @@ class Seq2SeqTransformer(
         same.
     validation_scoring : {"bleu", "chrf", "exact_match"}, default=None
         With validation data (``X_val``/``y_val`` in ``fit``, or
-        ``early_stopping=True``), also decode the validation data greedily after
-        every epoch and report this metric (as :data:`bleu_scorer`,
-        :data:`chrf_scorer` or :data:`exact_match_scorer` compute it, over target
-        tokens) in ``history_`` as ``valid_bleu``, ``valid_chrf`` or
-        ``valid_exact_match``; early stopping then watches it instead of the
-        validation loss. Token targets only.
+        ``early_stopping=True``), also decode the validation data greedily (with
+        ``min_output_length``, ``no_repeat_ngram_size``, ``repetition_penalty`` and
+        ``max_length_a``/``max_length_b``) after every epoch and report this metric
+        (as :data:`bleu_scorer`, :data:`chrf_scorer` or :data:`exact_match_scorer`
+        compute it, over target tokens) in ``history_`` as ``valid_bleu``,
+        ``valid_chrf`` or ``valid_exact_match``; early stopping then watches it
+        instead of the validation loss. Token targets only.
     max_epochs : int, default=30
         Number of passes over the training data.
     batch_size : int, default=32
@@ -211,6 +270,17 @@ class Seq2SeqTransformer(
             Interval(Integral, 1, MAX_OUTPUT_LENGTH, closed="both"),
             None,
         ],
+        "decoding": [StrOptions({"greedy", "beam", "sample"}), None],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "top_k": [Interval(Integral, 1, None, closed="left"), None],
+        "top_p": [Interval(Real, 0, 1, closed="right"), None],
+        "min_output_length": [Interval(Integral, 0, None, closed="left")],
+        "no_repeat_ngram_size": [Interval(Integral, 0, None, closed="left")],
+        "repetition_penalty": [Interval(Real, 1, None, closed="left")],
+        "max_length_a": [Interval(Real, 0, None, closed="left"), None],
+        "max_length_b": [Interval(Integral, 0, None, closed="left")],
+        "replace_unknown": ["boolean"],
+        "min_frequency": [Interval(Integral, 1, None, closed="left")],
         "autoencoder": ["boolean"],
         "validation_scoring": [StrOptions({"bleu", "chrf", "exact_match"}), None],
     }
@@ -234,6 +304,17 @@ class Seq2SeqTransformer(
         beam_width: int = 1,
         length_penalty: float = 0.0,
         max_output_length: int | None = None,
+        decoding: str | None = None,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        min_output_length: int = 0,
+        no_repeat_ngram_size: int = 0,
+        repetition_penalty: float = 1.0,
+        max_length_a: float | None = None,
+        max_length_b: int = 0,
+        replace_unknown: bool = False,
+        min_frequency: int = 1,
         autoencoder: bool = False,
         validation_scoring: str | None = None,
         max_epochs: int = 30,
@@ -267,6 +348,17 @@ class Seq2SeqTransformer(
         self.beam_width = beam_width
         self.length_penalty = length_penalty
         self.max_output_length = max_output_length
+        self.decoding = decoding
+        self.temperature = temperature
+        self.top_k = top_k
+        self.top_p = top_p
+        self.min_output_length = min_output_length
+        self.no_repeat_ngram_size = no_repeat_ngram_size
+        self.repetition_penalty = repetition_penalty
+        self.max_length_a = max_length_a
+        self.max_length_b = max_length_b
+        self.replace_unknown = replace_unknown
+        self.min_frequency = min_frequency
         self.autoencoder = autoencoder
         self.validation_scoring = validation_scoring
         self.max_epochs = max_epochs
@@ -378,7 +470,10 @@ class Seq2SeqTransformer(
                 self.target_codec_ = self._source_codec("X", target=True)
             else:
                 self.target_codec_ = SequenceCodec(
-                    "y", target=True, analyzer=self.analyzer
+                    "y",
+                    target=True,
+                    analyzer=self.analyzer,
+                    min_frequency=self.min_frequency,
                 )
             target = self.target_codec_.fit(X if autoencoder else as_reusable(y))
         if len(target.lengths) != len(X_encoded.lengths):
@@ -454,6 +549,9 @@ class Seq2SeqTransformer(
             self.validation_scoring,
             self.target_codec_.itos_,
             max_length=self.max_output_length_,
+            max_length_a=self.max_length_a,
+            max_length_b=self.max_length_b,
+            controls=self._controls(),
         )
         return [
             (
@@ -492,43 +590,179 @@ class Seq2SeqTransformer(
         return "vectors", torch.nn.MSELoss, {}
 
     # -- prediction -----------------------------------------------------------------
+    def _decoding_mode(self) -> str:
+        """``"greedy"``, ``"beam"`` or ``"sample"`` (``decoding=None``: greedy when
+        ``beam_width == 1``, else beam)."""
+        if self.decoding is not None:
+            return self.decoding
+        return "greedy" if self.beam_width == 1 else "beam"
+
+    def _controls(self) -> dict[str, Any]:
+        """The length and repetition controls every search takes."""
+        return {
+            "min_length": self.min_output_length,
+            "no_repeat_ngram_size": self.no_repeat_ngram_size,
+            "repetition_penalty": self.repetition_penalty,
+        }
+
+    def _check_decoding(self, *, sampling_used: bool) -> None:
+        """Parameter checks at prediction time (parameters may be set after
+        ``fit``): their ranges, and the options that need one another."""
+        self._validate_params()
+        codec = self.target_codec_
+        if self.replace_unknown:
+            if self.decoder != "attention":
+                raise ValueError(
+                    "replace_unknown=True copies the source token with the highest "
+                    "attention weight, so it needs decoder='attention', got "
+                    f"decoder={self.decoder!r}."
+                )
+            if not codec.is_tokens or not self.source_codec_.is_tokens:
+                raise ValueError(
+                    "replace_unknown=True copies source tokens into token "
+                    "predictions: it needs token sources and targets."
+                )
+            if codec.kind_ == "ids" and self.source_codec_.kind_ != "ids":
+                raise ValueError(
+                    "replace_unknown=True with id-array targets copies source ids: "
+                    "it needs id-array sources too."
+                )
+        if not sampling_used and codec.is_tokens:
+            changed = [
+                f"{name}={value!r}"
+                for name, value, default in (
+                    ("temperature", self.temperature, 1.0),
+                    ("top_k", self.top_k, None),
+                    ("top_p", self.top_p, None),
+                )
+                if value != default
+            ]
+            if changed:
+                warnings.warn(
+                    f"{', '.join(changed)} only shape sampling, but decoding is "
+                    f"{self._decoding_mode()!r}: set decoding='sample' to use "
+                    "them.",
+                    UserWarning,
+                    stacklevel=user_stacklevel(),
+                )
+
+    def _sampling_seed(self) -> int:
+        """Seed of the sampling draws: fixed by an int ``random_state``, drawn from
+        a RandomState instance (or numpy's global one for None) at every call."""
+        return int(
+            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+
+    def _search(
+        self,
+        module: torch.nn.Module,
+        src: torch.Tensor,
+        src_lengths: torch.Tensor,
+        *,
+        return_attention: bool,
+        seed: int | None = None,
+        n_best: int | None = None,
+    ) -> Any:
+        """Run the search the parameters ask for on one batch (n-best: beam
+        search of width ``max(beam_width, n_best)``)."""
+        options = search_options(
+            length_limits(
+                src_lengths,
+                self.max_output_length_,
+                self.max_length_a,
+                self.max_length_b,
+            ),
+            return_attention=return_attention,
+            allow_unknown=self.replace_unknown,
+            **self._controls(),
+        )
+        if n_best is not None:
+            return beam_search_nbest(
+                module,
+                src,
+                src_lengths,
+                beam_width=max(self.beam_width, n_best),
+                n_best=n_best,
+                length_penalty=self.length_penalty,
+                **options,
+            )
+        mode = self._decoding_mode()
+        if mode == "sample":
+            assert seed is not None
+            return sample_search(
+                module,
+                src,
+                src_lengths,
+                seed=seed,
+                temperature=self.temperature,
+                top_k=self.top_k,
+                top_p=self.top_p,
+                **options,
+            )
+        if mode == "greedy":
+            return greedy_search(module, src, src_lengths, **options)
+        return beam_search(
+            module,
+            src,
+            src_lengths,
+            beam_width=self.beam_width,
+            length_penalty=self.length_penalty,
+            **options,
+        )
+
+    def _source_tokens(self, X: Any) -> list[list[Any]]:
+        """The source tokens as read in ``fit``, unknown ones and case kept."""
+        reader = copy.copy(self.source_codec_)
+        reader.lowercase = False
+        kind, content = reader._read(X)
+        return reader._ids_to_tokens(content) if kind == "ids" else content
+
+    @staticmethod
+    def _copied_tokens(
+        ids: np.ndarray, weights: np.ndarray | None, source: list[Any]
+    ) -> dict[int, Any]:
+        """``{position: source token}`` for the unknown ids of one prediction:
+        the source token with the highest attention weight at that step."""
+        if weights is None or not source:
+            return {}
+        return {
+            int(position): source[int(weights[position, : len(source)].argmax())]
+            for position in np.flatnonzero(ids == UNK_INDEX)
+        }
+
     def _decode(
         self, X: Any, with_attention: bool = False
     ) -> tuple[Any, list[np.ndarray] | None]:
         """Predictions in the fitted target kind, and per-sample attention weights
         ``(output_len, src_len)`` (None without an attention decoder)."""
         check_is_fitted(self)
+        X = as_reusable(X)
+        codec = self.target_codec_
+        sampling = codec.is_tokens and self._decoding_mode() == "sample"
+        self._check_decoding(sampling_used=sampling)
         X_encoded = self._encode_source(X)
         module = self.net_.module_
         module.eval()
-        codec = self.target_codec_
         predictions: list[np.ndarray] = []
+        replace = self.replace_unknown
         attention: list[np.ndarray] | None = (
-            [] if with_attention and module.decoder.uses_attention else None
+            []
+            if (with_attention or replace) and module.decoder.uses_attention
+            else None
         )
-        search_kwargs = search_options(
-            self.max_output_length_, return_attention=attention is not None
-        )
+        seed = self._sampling_seed() if sampling else None
         with torch.no_grad(), self._torch_threads():
             for src, src_lengths in self._batches(X_encoded):
                 if codec.is_tokens:
-                    if self.beam_width == 1:
-                        out = greedy_search(module, src, src_lengths, **search_kwargs)
-                    else:
-                        out = beam_search(
-                            module,
-                            src,
-                            src_lengths,
-                            beam_width=self.beam_width,
-                            length_penalty=self.length_penalty,
-                            **search_kwargs,
-                        )
-                    tokens, weights = out.tokens.cpu().numpy(), out.attention
-                    # Output length: up to the first <eos>, or all of it.
-                    is_eos = tokens == EOS_INDEX
-                    out_lengths = np.where(
-                        is_eos.any(axis=1), is_eos.argmax(axis=1), tokens.shape[1]
+                    out = self._search(
+                        module,
+                        src,
+                        src_lengths,
+                        return_attention=attention is not None,
+                        seed=seed,
                     )
+                    tokens, weights = out.tokens.cpu().numpy(), out.attention
+                    out_lengths = prediction_lengths(tokens)
                     predictions.extend(
                         row[:n] for row, n in zip(tokens, out_lengths, strict=True)
                     )
@@ -547,7 +781,15 @@ class Seq2SeqTransformer(
                         for w, s, n in zip(weights_np, steps, lengths_np, strict=True)
                     )
         if codec.is_tokens:
-            return codec.decode(predictions), attention
+            copied = None
+            if replace and attention is not None:
+                copied = [
+                    self._copied_tokens(ids, weights, source)
+                    for ids, weights, source in zip(
+                        predictions, attention, self._source_tokens(X), strict=True
+                    )
+                ]
+            return codec.decode(predictions, copied), attention
         values = np.concatenate(predictions, axis=0).astype(np.float64)
         values = values * self.target_scale_ + self.target_mean_
         return codec.decode(values.astype(np.float32)), attention
@@ -593,6 +835,195 @@ class Seq2SeqTransformer(
             )
         y_pred, attention = self._decode(X, with_attention=True)
         return y_pred, attention  # type: ignore[return-value]
+
+    def predict_nbest(self, X: Any, n_best: int = 5) -> list[list[tuple[Any, float]]]:
+        """The ``n_best`` best predictions of every sequence, with their scores.
+
+        Runs beam search with ``max(beam_width, n_best)`` hypotheses (whatever
+        ``decoding`` says) and the length, repetition and unknown-word options,
+        and keeps the ``n_best`` best finished hypotheses of every sequence.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Source sequences.
+        n_best : int, default=5
+            Hypotheses returned per sequence (>= 1).
+
+        Returns
+        -------
+        nbest : list of list of (prediction, float)
+            Per sample, up to ``n_best`` pairs ``(prediction, score)``, best first
+            (fewer when the search finished fewer hypotheses). A prediction is of
+            the kind :meth:`predict` returns for one sample: a string, a token
+            list, or a 1-D id array for id-array targets (padded with 0 as
+            ``predict([x])[0]`` is). The score is the beam
+            search's: the sum of the log-probabilities of the tokens and of the
+            final ``<eos>`` (after ``repetition_penalty``), divided by GNMT's length
+            penalty ``((5 + L) / 6) ** length_penalty``, ``L`` counting the
+            ``<eos>``. With ``length_penalty=0`` and ``repetition_penalty=1`` it is
+            the model's log-probability of the prediction, as
+            :meth:`score_samples` computes it. A hypothesis cut at the maximum
+            length has no ``<eos>`` and is scored without one.
+
+        Raises
+        ------
+        ValueError
+            For float targets, which are not searched.
+
+        Examples
+        --------
+        >>> from sklearn_seq2seq import Seq2SeqTransformer
+        >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
+        >>> y = [" ".join(reversed(s.split())) for s in X]
+        >>> model = Seq2SeqTransformer(hidden_dim=16, max_epochs=2, random_state=0)
+        >>> nbest = model.fit(X, y).predict_nbest(["1 2 3"], n_best=3)
+        >>> len(nbest[0])
+        3
+        >>> prediction, score = nbest[0][0]
+        >>> isinstance(prediction, str), score <= 0
+        (True, True)
+        """
+        check_is_fitted(self)
+        if not isinstance(n_best, Integral) or isinstance(n_best, bool) or n_best < 1:
+            raise ValueError(f"n_best must be an int >= 1, got {n_best!r}.")
+        n_best = int(n_best)
+        codec = self.target_codec_
+        if not codec.is_tokens:
+            raise ValueError(
+                "predict_nbest searches token targets, but this model predicts "
+                "float sequences, which are not searched; use predict."
+            )
+        X = as_reusable(X)
+        self._check_decoding(sampling_used=True)
+        X_encoded = self._encode_source(X)
+        module = self.net_.module_
+        module.eval()
+        use_attention = self.replace_unknown and module.decoder.uses_attention
+        hypotheses: list[list[tuple[np.ndarray, float, np.ndarray | None]]] = []
+        with torch.no_grad(), self._torch_threads():
+            for src, src_lengths in self._batches(X_encoded):
+                out = self._search(
+                    module,
+                    src,
+                    src_lengths,
+                    return_attention=use_attention,
+                    n_best=n_best,
+                )
+                tokens = out.tokens.cpu().numpy()  # batch x n_best x L
+                scores = out.scores.float().cpu().numpy()
+                weights = None if out.attention is None else out.attention.cpu().numpy()
+                for i in range(tokens.shape[0]):
+                    found = np.isfinite(scores[i])
+                    lengths = prediction_lengths(tokens[i])
+                    hypotheses.append(
+                        [
+                            (
+                                tokens[i, j, : lengths[j]],
+                                float(scores[i, j]),
+                                None if weights is None else weights[i, j],
+                            )
+                            for j in np.flatnonzero(found)
+                        ]
+                    )
+        flat = [h for sample in hypotheses for h in sample]
+        copied = None
+        if use_attention:
+            sources = self._source_tokens(X)
+            copied = [
+                self._copied_tokens(ids, weights, source)
+                for source, sample in zip(sources, hypotheses, strict=True)
+                for ids, _, weights in sample
+            ]
+        if codec.kind_ == "ids":
+            # One by one: each id row padded as predict pads a single sample.
+            decoded = [
+                codec.decode([ids], None if copied is None else [copied[i]])[0]
+                for i, (ids, _, _) in enumerate(flat)
+            ]
+        else:
+            decoded = codec.decode([ids for ids, _, _ in flat], copied) if flat else []
+        result: list[list[tuple[Any, float]]] = []
+        position = 0
+        for sample in hypotheses:
+            result.append(
+                [
+                    (decoded[position + j], score)
+                    for j, (_, score, _) in enumerate(sample)
+                ]
+            )
+            position += len(sample)
+        return result
+
+    def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
+        """The model's log-probability of target sequences ``y`` given ``X``.
+
+        For reranking, or for checking a search: the sum over the target's tokens
+        and the final ``<eos>`` of their log-probabilities, each given the source
+        and the true previous tokens (teacher forcing). No length penalty and no
+        decoding option applies. Target tokens unknown to the model's vocabulary
+        are scored as the unknown token.
+
+        Parameters
+        ----------
+        X : iterable of str or token lists, or array
+            Source sequences.
+        y : same kind as the fitted targets, default=None
+            Target sequences to score; ``None`` for an autoencoder (target = X).
+
+        Returns
+        -------
+        log_prob : ndarray of shape (n_samples,)
+            Natural-log probabilities (<= 0).
+
+        Examples
+        --------
+        >>> from sklearn_seq2seq import Seq2SeqTransformer
+        >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
+        >>> y = [" ".join(reversed(s.split())) for s in X]
+        >>> model = Seq2SeqTransformer(hidden_dim=16, max_epochs=2, random_state=0)
+        >>> model.fit(X, y).score_samples(["1 2 3", "4 5"], ["3 2 1", "5 4"]).shape
+        (2,)
+        """
+        check_is_fitted(self)
+        codec = self.target_codec_
+        if not codec.is_tokens:
+            raise ValueError(
+                "score_samples gives log-probabilities of token targets, but this "
+                "model predicts float sequences."
+            )
+        X = as_reusable(X)
+        if y is None:
+            if not self.autoencoder_:
+                raise ValueError(
+                    "score_samples needs y: this model was fitted on targets y, not "
+                    "as an autoencoder."
+                )
+            y = X
+        target = codec.encode(as_reusable(y))
+        X_encoded = self._encode_source(X)
+        if len(target.lengths) != len(X_encoded.lengths):
+            raise ValueError(
+                "X and y have different numbers of samples: "
+                f"{len(X_encoded.lengths)} and {len(target.lengths)}."
+            )
+        module = self.net_.module_
+        module.eval()
+        totals: list[np.ndarray] = []
+        start = 0
+        with torch.no_grad(), self._torch_threads():
+            for src, src_lengths in self._batches(X_encoded):
+                rows = slice(start, start + len(src_lengths))
+                start += len(src_lengths)
+                width = int(target.lengths[rows].max())
+                trg = torch.as_tensor(target.data[rows, :width], device=src.device)
+                logits, _ = module(src, src_lengths, trg[:, :-1])
+                log_probs = torch.log_softmax(logits.float(), dim=-1)
+                gold = trg[:, 1:]
+                picked = log_probs.gather(2, gold.unsqueeze(2)).squeeze(2)
+                picked = picked.masked_fill(gold == PAD_INDEX, 0.0)
+                totals.append(picked.sum(dim=1).double().cpu().numpy())
+        return np.concatenate(totals) if totals else np.zeros(0)
 
     def transform(self, X: Any) -> np.ndarray:
         """Fixed-length encoder features: the encoder's final top-layer state.
@@ -680,16 +1111,63 @@ class Seq2SeqTransformer(
         return tags
 
 
-def search_options(max_length: int, *, return_attention: bool) -> dict[str, Any]:
+def search_options(
+    max_length: int | torch.Tensor,
+    *,
+    return_attention: bool,
+    allow_unknown: bool = False,
+    min_length: int = 0,
+    no_repeat_ngram_size: int = 0,
+    repetition_penalty: float = 1.0,
+) -> dict[str, Any]:
     """Keyword arguments of the search functions for the package's vocabularies:
-    stop at ``<eos>``, never emit padding, ``<unk>`` or ``<bos>``."""
+    stop at ``<eos>``, never emit padding, ``<unk>`` (unless ``allow_unknown``, for
+    ``replace_unknown``) or ``<bos>``; and the length and repetition controls."""
+    blocked = (
+        (PAD_INDEX, BOS_INDEX)
+        if allow_unknown
+        else (
+            PAD_INDEX,
+            UNK_INDEX,
+            BOS_INDEX,
+        )
+    )
     return {
         "max_length": max_length,
         "eos_index": EOS_INDEX,
         "pad_index": PAD_INDEX,
-        "blocked_indices": (PAD_INDEX, UNK_INDEX, BOS_INDEX),
+        "blocked_indices": blocked,
         "return_attention": return_attention,
+        "min_length": min_length,
+        "no_repeat_ngram_size": no_repeat_ngram_size,
+        "repetition_penalty": repetition_penalty,
     }
+
+
+def length_limits(
+    src_lengths: torch.Tensor,
+    max_length: int,
+    max_length_a: float | None,
+    max_length_b: int,
+) -> int | torch.Tensor:
+    """Most tokens per prediction: ``max_length``, or per sequence
+    ``int(a * source_length + b)`` within ``[1, max_length]`` (fairseq's
+    ``--max-len-a``/``--max-len-b``) when ``max_length_a`` is set."""
+    if max_length_a is None:
+        return max_length
+    limits = torch.floor(max_length_a * src_lengths.double() + max_length_b)
+    return limits.clamp(1, max_length).long()
+
+
+def prediction_lengths(tokens: np.ndarray) -> np.ndarray:
+    """Tokens before the first ``<eos>`` of every row of ``tokens`` (``(..., L)``),
+    or all its non-padding tokens for a row cut at its maximum length."""
+    is_eos = tokens == EOS_INDEX
+    return np.where(
+        is_eos.any(axis=-1),
+        is_eos.argmax(axis=-1),
+        (tokens != PAD_INDEX).sum(axis=-1),
+    )
 
 
 class ValidationSequenceScore:
@@ -708,12 +1186,29 @@ class ValidationSequenceScore:
         The target vocabulary (id -> token).
     max_length : int
         Most tokens decoded per sequence.
+    max_length_a, max_length_b : float or None, int, default=None, 0
+        Source-relative maximum, as :func:`length_limits` applies it.
+    controls : dict, default=None
+        ``min_length``, ``no_repeat_ngram_size`` and ``repetition_penalty`` for
+        the search.
     """
 
-    def __init__(self, metric: str, itos: list, *, max_length: int) -> None:
+    def __init__(
+        self,
+        metric: str,
+        itos: list,
+        *,
+        max_length: int,
+        max_length_a: float | None = None,
+        max_length_b: int = 0,
+        controls: dict[str, Any] | None = None,
+    ) -> None:
         self.metric = metric
         self.itos = list(itos)
         self.max_length = max_length
+        self.max_length_a = max_length_a
+        self.max_length_b = max_length_b
+        self.controls = dict(controls or {})
 
     def _tokens(self, ids: list[int]) -> list[Any]:
         if EOS_INDEX in ids:
@@ -738,11 +1233,17 @@ class ValidationSequenceScore:
                 batch_src = src[start : start + INFERENCE_BATCH_SIZE]
                 if batch_src.dim() == 2:
                     batch_src = batch_src[:, : max(1, int(batch_lengths.max()))]
+                limits = length_limits(
+                    batch_lengths,
+                    self.max_length,
+                    self.max_length_a,
+                    self.max_length_b,
+                )
                 out = greedy_search(
                     module,
                     batch_src,
                     batch_lengths,
-                    **search_options(self.max_length, return_attention=False),
+                    **search_options(limits, return_attention=False, **self.controls),
                 )
                 predicted.extend(out.tokens.cpu().tolist())
         module.train(training)

@@ -25,7 +25,14 @@ from .model import (
     build_encoder_decoder,
     build_sequence_classifier,
 )
-from .search import SearchOutput, beam_search, greedy_search
+from .search import (
+    NBestOutput,
+    SearchOutput,
+    beam_search,
+    beam_search_nbest,
+    greedy_search,
+    sample_search,
+)
 
 __all__ = [
     "AttentionDecoder",
@@ -35,6 +42,7 @@ __all__ = [
     "EncoderDecoder",
     "FeedbackDecoder",
     "LuongAttention",
+    "NBestOutput",
     "PeekDecoder",
     "RecurrentDecoder",
     "RecurrentEncoder",
@@ -42,9 +50,11 @@ __all__ = [
     "SequenceClassifierModule",
     "SimpleDecoder",
     "beam_search",
+    "beam_search_nbest",
     "build_attention",
     "build_decoder",
     "build_encoder_decoder",
     "build_sequence_classifier",
     "greedy_search",
+    "sample_search",
 ]

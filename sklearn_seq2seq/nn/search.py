@@ -1,12 +1,34 @@
-"""Greedy and beam search over an :class:`~.model.EncoderDecoder` with token output.
+"""Greedy search, batched beam search and sampling over an
+:class:`~.model.EncoderDecoder` with token output.
 
 Plain functions over the model, batched: every sequence of the batch is decoded at
-once, and no result depends on the other sequences of the batch.
+once, and no result depends on the other sequences of the batch (sampling included:
+its random draws are a function of the seed, the source sequence and the step, not of
+the sequence's position in the batch).
 
-Both return a :class:`SearchOutput`: ``tokens`` ``(batch, out_len)`` (``<eos>``
+They return a :class:`SearchOutput`: ``tokens`` ``(batch, out_len)`` (``<eos>``
 included, then ``pad_index``), ``scores`` ``(batch,)`` (sum of log-probabilities,
 divided by the length penalty for beam search) and ``attention``
-``(batch, out_len, src_len)`` (None without an attention decoder).
+``(batch, out_len, src_len)`` (None without an attention decoder);
+:func:`beam_search_nbest` returns an :class:`NBestOutput` with the ``n_best`` best
+hypotheses of every sequence.
+
+Decoding controls, shared by all searches and applied to every step's
+log-probabilities (``log_softmax`` of the logits) before a token is chosen, as
+fairseq and Hugging Face's ``generate`` apply them:
+
+- ``repetition_penalty`` (CTRL, Keskar et al., 2019): the log-probability of every
+  token already generated is multiplied by the penalty (>= 1; log-probabilities are
+  <= 0, so they fall);
+- ``blocked_indices`` are never generated (log-probability set to -inf);
+- ``min_length``: ``<eos>`` is forbidden while fewer tokens have been generated;
+- ``no_repeat_ngram_size`` ``n``: a token that would complete an n-gram already in
+  the output is forbidden.
+
+Forbidden tokens get -inf; the others keep their log-probability (no renormalisation),
+so that without a repetition penalty a hypothesis' score is the model's own
+log-probability of it. When every token is forbidden, the sequence ends there.
+``max_length`` may be a tensor ``(batch,)`` of per-sequence limits.
 """
 
 from __future__ import annotations
@@ -21,9 +43,24 @@ from torch import Tensor
 from ._utils import select_hidden
 from .model import EncoderDecoder
 
+_MASK32 = 0xFFFFFFFF
+
 
 class SearchOutput(NamedTuple):
     """Decoded ids, their scores and attention weights (see the module docstring)."""
+
+    tokens: Tensor
+    scores: Tensor
+    attention: Tensor | None
+
+
+class NBestOutput(NamedTuple):
+    """The ``n_best`` best hypotheses of every sequence, best first.
+
+    ``tokens`` ``(batch, n_best, out_len)``, ``scores`` ``(batch, n_best)`` (-inf
+    where fewer hypotheses were found), ``attention``
+    ``(batch, n_best, out_len, src_len)`` or None.
+    """
 
     tokens: Tensor
     scores: Tensor
@@ -42,17 +79,156 @@ def _block(log_probs: Tensor, blocked_indices: Sequence[int]) -> Tensor:
     return log_probs
 
 
+def _seen_mask(generated: Tensor, vocab_size: int) -> Tensor:
+    """``(rows, vocab)``: True for the ids in each row of ``generated``."""
+    seen = torch.zeros(
+        generated.shape[0], vocab_size, dtype=torch.bool, device=generated.device
+    )
+    return seen.scatter_(1, generated, True)
+
+
+def _banned_ngrams(generated: Tensor, n: int, vocab_size: int) -> Tensor | None:
+    """``(rows, vocab)`` mask of the ids that would repeat an n-gram of
+    ``generated`` ``(rows, t)``: those that followed an earlier occurrence of the
+    last ``n - 1`` tokens (fairseq's ``no_repeat_ngram_size``). None when no
+    n-gram is complete yet."""
+    t = generated.shape[1]
+    if n <= 0 or t < n:
+        return None
+    windows = generated.unfold(1, n, 1)  # rows x (t - n + 1) x n
+    prefix = generated[:, t - n + 1 :]  # rows x (n - 1)
+    match = (windows[:, :, :-1] == prefix.unsqueeze(1)).all(dim=2)
+    counts = torch.zeros(generated.shape[0], vocab_size, device=generated.device)
+    counts.scatter_add_(1, windows[:, :, -1], match.float())
+    return counts > 0
+
+
+def _controlled_log_probs(
+    logits: Tensor,
+    generated: Tensor | None,
+    step: int,
+    *,
+    eos_index: int,
+    blocked_indices: Sequence[int],
+    min_length: int,
+    no_repeat_ngram_size: int,
+    repetition_penalty: float,
+) -> Tensor:
+    """Log-probabilities ``(rows, vocab)`` of the next token after the decoding
+    controls (see the module docstring) at decoding step ``step``; ``generated``
+    ``(rows, step)`` holds the ids generated so far (no ``<bos>``), and may be None
+    when neither repetition control is on."""
+    log_probs = torch.log_softmax(logits.float(), dim=-1)
+    vocab_size = log_probs.shape[1]
+    if repetition_penalty != 1.0 and step > 0:
+        assert generated is not None
+        seen = _seen_mask(generated, vocab_size)
+        log_probs = torch.where(seen, log_probs * repetition_penalty, log_probs)
+    log_probs = _block(log_probs, blocked_indices)
+    if step < min_length:
+        log_probs[:, eos_index] = float("-inf")
+    if no_repeat_ngram_size > 0:
+        assert generated is not None
+        banned = _banned_ngrams(generated, no_repeat_ngram_size, vocab_size)
+        if banned is not None:
+            log_probs = log_probs.masked_fill(banned, float("-inf"))
+    return log_probs
+
+
+def _limits(max_length: int | Tensor, batch_size: int, device: torch.device) -> Tensor:
+    """Per-sequence limits ``(batch,)`` (at least 1) from an int or a tensor."""
+    if isinstance(max_length, Tensor):
+        return max_length.to(device=device, dtype=torch.long).clamp(min=1)
+    return torch.full((batch_size,), max(1, int(max_length)), device=device)
+
+
+# -- sampling's random numbers ----------------------------------------------------
+def _mul32(x: Tensor, constant: int) -> Tensor:
+    """``x * constant mod 2**32`` for ``0 <= x < 2**32`` in int64, without overflow."""
+    low = x * (constant & 0xFFFF)
+    high = ((x * (constant >> 16)) & 0xFFFF) << 16
+    return (low + high) & _MASK32
+
+
+def _mix32(x: Tensor) -> Tensor:
+    """A 32-bit integer hash (Wellons' "lowbias32"), elementwise on int64."""
+    x = x & _MASK32
+    x = x ^ (x >> 16)
+    x = _mul32(x, 0x7FEB352D)
+    x = x ^ (x >> 15)
+    x = _mul32(x, 0x846CA68B)
+    return x ^ (x >> 16)
+
+
+def _source_keys(src: Tensor, src_lengths: Tensor, seed: int) -> Tensor:
+    """One 32-bit key per sequence ``(batch,)`` from the seed and the sequence's
+    real positions only (ids, or the bits of float values), so that a sequence
+    gets the same key alone, in any batch, at any position."""
+    batch_size, src_len = src.shape[0], src.shape[1]
+    if src.is_floating_point():
+        values = src.float().contiguous().view(torch.int32).long()
+    else:
+        values = src.long()
+    values = (values & _MASK32).reshape(batch_size, src_len, -1)
+    lengths = src_lengths.to(src.device).long()
+    keys = _mix32(torch.full_like(lengths, seed & _MASK32) ^ 0x5BD1E995)
+    keys = _mix32(keys ^ lengths)
+    for j in range(src_len):
+        real = j < lengths
+        for f in range(values.shape[2]):
+            keys = torch.where(real, _mix32(keys ^ values[:, j, f]), keys)
+    return keys
+
+
+def _uniforms(keys: Tensor, step: int) -> Tensor:
+    """A uniform number in (0, 1) ``(batch,)`` per key for decoding step ``step``."""
+    bits = _mix32(keys ^ _mix32(torch.full_like(keys, step + 1)))
+    return (bits.double() + 0.5) / 2.0**32
+
+
+def _sample(
+    log_probs: Tensor,
+    uniforms: Tensor,
+    *,
+    temperature: float,
+    top_k: int | None,
+    top_p: float | None,
+) -> Tensor:
+    """Draw one id per row ``(rows,)`` from ``softmax(log_probs / temperature)``,
+    restricted to the ``top_k`` most probable ids and to the smallest set of them
+    whose probability reaches ``top_p`` (Holtzman et al.'s nucleus), by inverting
+    the cumulative distribution at ``uniforms``."""
+    scores = log_probs.double() / temperature
+    if top_k is not None and top_k < scores.shape[1]:
+        kth = scores.topk(top_k, dim=1).values[:, -1:]
+        scores = scores.masked_fill(scores < kth, float("-inf"))
+    if top_p is not None and top_p < 1.0:
+        sorted_scores, order = scores.sort(dim=1, descending=True)
+        sorted_probs = torch.softmax(sorted_scores, dim=1)
+        # Drop an id when the more probable ones already reach top_p.
+        drop_sorted = (sorted_probs.cumsum(dim=1) - sorted_probs) >= top_p
+        drop = torch.zeros_like(drop_sorted).scatter_(1, order, drop_sorted)
+        scores = scores.masked_fill(drop, float("-inf"))
+    cdf = torch.softmax(scores, dim=1).cumsum(dim=1)
+    threshold = (uniforms * cdf[:, -1]).unsqueeze(1)
+    index = torch.searchsorted(cdf, threshold).squeeze(1)
+    return index.clamp(max=scores.shape[1] - 1)
+
+
 @torch.no_grad()
 def greedy_search(
     model: EncoderDecoder,
     src: Tensor,
     src_lengths: Tensor,
     *,
-    max_length: int,
+    max_length: int | Tensor,
     eos_index: int,
     pad_index: int = 0,
     blocked_indices: Sequence[int] = (),
     return_attention: bool = True,
+    min_length: int = 0,
+    no_repeat_ngram_size: int = 0,
+    repetition_penalty: float = 1.0,
 ) -> SearchOutput:
     """Decode by taking the most probable token at every step.
 
@@ -64,8 +240,9 @@ def greedy_search(
         ``(batch, src_len)`` ids or ``(batch, src_len, n_features)`` floats.
     src_lengths : Tensor
         ``(batch,)``.
-    max_length : int
-        Most tokens generated per sequence (``<eos>`` included).
+    max_length : int or Tensor
+        Most tokens generated per sequence (``<eos>`` included); a ``(batch,)``
+        tensor gives every sequence its own limit.
     eos_index, pad_index : int
     blocked_indices : sequence of int, default=()
         Ids never generated (their log-probability is set to -inf), e.g. padding,
@@ -73,28 +250,161 @@ def greedy_search(
     return_attention : bool, default=True
         Collect the attention weights (attention decoders only); skip it when only
         the tokens are needed.
+    min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
+        Decoding controls (see the module docstring); the defaults change nothing.
 
     Returns
     -------
     SearchOutput
     """
+    return _step_search(
+        model,
+        src,
+        src_lengths,
+        max_length=max_length,
+        eos_index=eos_index,
+        pad_index=pad_index,
+        blocked_indices=blocked_indices,
+        return_attention=return_attention,
+        min_length=min_length,
+        no_repeat_ngram_size=no_repeat_ngram_size,
+        repetition_penalty=repetition_penalty,
+    )
+
+
+@torch.no_grad()
+def sample_search(
+    model: EncoderDecoder,
+    src: Tensor,
+    src_lengths: Tensor,
+    *,
+    max_length: int | Tensor,
+    eos_index: int,
+    seed: int,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    pad_index: int = 0,
+    blocked_indices: Sequence[int] = (),
+    return_attention: bool = True,
+    min_length: int = 0,
+    no_repeat_ngram_size: int = 0,
+    repetition_penalty: float = 1.0,
+) -> SearchOutput:
+    """Decode by drawing every token from the model's distribution (ancestral
+    sampling), with temperature, top-k and nucleus (top-p) filtering.
+
+    The draws are reproducible and batch-invariant: the uniform number behind the
+    draw of step ``t`` is a hash of ``seed``, the sequence's source (its real
+    positions only) and ``t``. A sequence therefore decodes the same alone and in
+    any batch, and so do two equal sources; another ``seed`` gives other draws.
+
+    Parameters
+    ----------
+    model, src, src_lengths, max_length, eos_index, pad_index, blocked_indices, \
+            return_attention
+        As for :func:`greedy_search`.
+    seed : int
+        Seed of the draws.
+    temperature : float, default=1.0
+        The log-probabilities are divided by it (> 0): below 1 sharpens the
+        distribution (towards greedy search), above 1 flattens it.
+    top_k : int, default=None
+        Draw among the ``top_k`` most probable ids only (``top_k=1`` is greedy).
+    top_p : float, default=None
+        Draw among the smallest set of most probable ids whose probability (after
+        temperature and ``top_k``) reaches ``top_p``.
+    min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
+        Decoding controls (see the module docstring).
+
+    Returns
+    -------
+    SearchOutput
+        ``scores`` sum the log-probabilities of the drawn tokens after the
+        controls, before temperature, top-k and top-p.
+    """
+    if temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}.")
+    keys = _source_keys(src, src_lengths, seed)
+    return _step_search(
+        model,
+        src,
+        src_lengths,
+        max_length=max_length,
+        eos_index=eos_index,
+        pad_index=pad_index,
+        blocked_indices=blocked_indices,
+        return_attention=return_attention,
+        min_length=min_length,
+        no_repeat_ngram_size=no_repeat_ngram_size,
+        repetition_penalty=repetition_penalty,
+        sampling=(keys, temperature, top_k, top_p),
+    )
+
+
+def _step_search(
+    model: EncoderDecoder,
+    src: Tensor,
+    src_lengths: Tensor,
+    *,
+    max_length: int | Tensor,
+    eos_index: int,
+    pad_index: int,
+    blocked_indices: Sequence[int],
+    return_attention: bool,
+    min_length: int,
+    no_repeat_ngram_size: int,
+    repetition_penalty: float,
+    sampling: tuple[Tensor, float, int | None, float | None] | None = None,
+) -> SearchOutput:
+    """One token per step and sequence: the best one, or a drawn one."""
     decoder = model.decoder
     state = model.encode(src, src_lengths)
     batch_size = src.shape[0]
     prev = decoder.bos(batch_size, state.context)
+    limits = _limits(max_length, batch_size, prev.device)
     finished = torch.zeros(batch_size, dtype=torch.bool, device=prev.device)
     scores = torch.zeros(batch_size, device=prev.device)
+    # The history is kept only for the repetition controls (it costs O(steps^2)).
+    track_history = repetition_penalty != 1.0 or no_repeat_ngram_size > 0
+    generated = torch.empty(batch_size, 0, dtype=torch.long, device=prev.device)
     tokens, weights_steps = [], []
-    for _ in range(max_length):
+    for t in range(int(limits.max())):
         logits, state, weights = decoder.step(prev, state)
-        log_probs = _block(torch.log_softmax(logits.float(), dim=-1), blocked_indices)
-        best_log_prob, best = log_probs.max(dim=-1)  # batch
+        log_probs = _controlled_log_probs(
+            logits,
+            generated,
+            t,
+            eos_index=eos_index,
+            blocked_indices=blocked_indices,
+            min_length=min_length,
+            no_repeat_ngram_size=no_repeat_ngram_size,
+            repetition_penalty=repetition_penalty,
+        )
+        if sampling is None:
+            best_log_prob, best = log_probs.max(dim=-1)  # batch
+        else:
+            keys, temperature, top_k, top_p = sampling
+            best = _sample(
+                log_probs,
+                _uniforms(keys, t),
+                temperature=temperature,
+                top_k=top_k,
+                top_p=top_p,
+            )
+            best_log_prob = log_probs.gather(1, best.unsqueeze(1)).squeeze(1)
+        # Every token forbidden: the sequence ends here.
+        dead_end = torch.isinf(best_log_prob)
+        best = best.masked_fill(dead_end, eos_index)
+        best_log_prob = best_log_prob.masked_fill(dead_end, 0.0)
         best = best.masked_fill(finished, pad_index)
         scores = scores + best_log_prob.masked_fill(finished, 0.0)
         tokens.append(best)
+        if track_history:
+            generated = torch.cat([generated, best.unsqueeze(1)], dim=1)
         if weights is not None and return_attention:
             weights_steps.append(weights.masked_fill(finished.unsqueeze(1), 0.0))
-        finished = finished | (best == eos_index)
+        finished = finished | (best == eos_index) | (t + 1 >= limits)
         prev = best
         if bool(finished.all()):
             break
@@ -109,12 +419,15 @@ def beam_search(
     src_lengths: Tensor,
     *,
     beam_width: int,
-    max_length: int,
+    max_length: int | Tensor,
     eos_index: int,
     pad_index: int = 0,
     length_penalty: float = 0.0,
     blocked_indices: Sequence[int] = (),
     return_attention: bool = True,
+    min_length: int = 0,
+    no_repeat_ngram_size: int = 0,
+    repetition_penalty: float = 1.0,
 ) -> SearchOutput:
     """Batched beam search; returns the best finished hypothesis of every sequence.
 
@@ -144,8 +457,9 @@ def beam_search(
         As for :func:`greedy_search`.
     beam_width : int
         Hypotheses kept per sequence (>= 1).
-    max_length : int
-        Most tokens generated per sequence (``<eos>`` included).
+    max_length : int or Tensor
+        Most tokens generated per sequence (``<eos>`` included), or a ``(batch,)``
+        tensor of per-sequence limits.
     eos_index, pad_index : int
     length_penalty : float, default=0.0
         GNMT's ``alpha`` (0 = no normalisation, larger favours longer outputs).
@@ -153,18 +467,75 @@ def beam_search(
         Ids never generated, as for :func:`greedy_search`.
     return_attention : bool, default=True
         As for :func:`greedy_search`; tracking every hypothesis' weights costs time.
+    min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
+        Decoding controls (see the module docstring), applied to every hypothesis.
 
     Returns
     -------
     SearchOutput
     """
+    out = beam_search_nbest(
+        model,
+        src,
+        src_lengths,
+        beam_width=beam_width,
+        n_best=1,
+        max_length=max_length,
+        eos_index=eos_index,
+        pad_index=pad_index,
+        length_penalty=length_penalty,
+        blocked_indices=blocked_indices,
+        return_attention=return_attention,
+        min_length=min_length,
+        no_repeat_ngram_size=no_repeat_ngram_size,
+        repetition_penalty=repetition_penalty,
+    )
+    attention = None if out.attention is None else out.attention[:, 0]
+    return SearchOutput(out.tokens[:, 0], out.scores[:, 0], attention)
+
+
+@torch.no_grad()
+def beam_search_nbest(
+    model: EncoderDecoder,
+    src: Tensor,
+    src_lengths: Tensor,
+    *,
+    beam_width: int,
+    n_best: int,
+    max_length: int | Tensor,
+    eos_index: int,
+    pad_index: int = 0,
+    length_penalty: float = 0.0,
+    blocked_indices: Sequence[int] = (),
+    return_attention: bool = True,
+    min_length: int = 0,
+    no_repeat_ngram_size: int = 0,
+    repetition_penalty: float = 1.0,
+) -> NBestOutput:
+    """Batched beam search keeping the ``n_best`` best finished hypotheses.
+
+    As :func:`beam_search` (which is this with ``n_best=1``), with a pool of the
+    ``n_best`` best finished hypotheses per sequence instead of the best one: a
+    sequence is done when its ``n_best``-th best finished score can no longer be
+    beaten, and at ``max_length`` the unfinished hypotheses compete for the pool
+    too. ``n_best`` must not exceed ``beam_width``.
+
+    Returns
+    -------
+    NBestOutput
+        Best first; scores are -inf (and tokens padding) where fewer than
+        ``n_best`` hypotheses were found.
+    """
     if beam_width < 1:
         raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
+    if not 1 <= n_best <= beam_width:
+        raise ValueError(f"n_best must be in [1, beam_width], got {n_best}.")
     decoder = model.decoder
     device = src.device
     batch_size, k = src.shape[0], beam_width
     state = model.encode(src, src_lengths)
     src_len = state.encoder_output.shape[1]
+    limits = _limits(max_length, batch_size, device)
     # Every sequence's state repeated k times: batch*k rows, sequence-major.
     batch_index = torch.arange(batch_size, device=device)
     state = state.index_select(batch_index.repeat_interleave(k))
@@ -176,52 +547,79 @@ def beam_search(
     alive_tokens = torch.empty(batch_size, k, 0, dtype=torch.long, device=device)
     track_attention = decoder.uses_attention and return_attention
     alive_attention = torch.empty(batch_size, k, 0, src_len, device=device)
-    best_scores = torch.full((batch_size,), float("-inf"), device=device)
-    # Grown as longer hypotheses finish: batch x longest finished length.
-    best_tokens = torch.full(
-        (batch_size, 0), pad_index, dtype=torch.long, device=device
+    # The pool of finished hypotheses, best first; grown as longer ones finish:
+    # batch x n_best x longest finished length.
+    pool_scores = torch.full((batch_size, n_best), float("-inf"), device=device)
+    pool_tokens = torch.full(
+        (batch_size, n_best, 0), pad_index, dtype=torch.long, device=device
     )
-    best_attention = torch.zeros(batch_size, 0, src_len, device=device)
+    pool_attention = torch.zeros(batch_size, n_best, 0, src_len, device=device)
     done = torch.zeros(batch_size, dtype=torch.bool, device=device)
     in_beam = torch.arange(2 * k, device=device) < k
     # Upper bound on the normalised score any continuation can reach, per unit of
-    # (non-positive) log-probability sum.
-    best_possible_factor = 1.0 / length_penalty_factor(max_length, length_penalty)
+    # (non-positive) log-probability sum: 1 / lp(limit).
+    if isinstance(max_length, Tensor):
+        best_possible_factor: Tensor | float = 1.0 / length_penalty_factor(
+            limits.float(), length_penalty
+        )
+    else:
+        best_possible_factor = 1.0 / length_penalty_factor(
+            int(limits[0]), length_penalty
+        )
+
+    def pad_to(tensor: Tensor, length: int, dim: int, value: float) -> Tensor:
+        grow = length - tensor.shape[dim]
+        if grow <= 0:
+            return tensor
+        pad = [0, 0] * (tensor.dim() - dim - 1) + [0, grow]
+        return torch.nn.functional.pad(tensor, pad, value=value)
 
     def keep_best(
         candidate_scores: Tensor,
         tokens: Tensor,
         attention: Tensor | None,
-        length: int,
     ) -> None:
         # candidate_scores: batch x c (-inf = not a candidate); tokens: batch x c x L
-        nonlocal best_scores, best_tokens, best_attention
-        top_score, top = candidate_scores.max(dim=1)  # batch
-        improve = top_score > best_scores
-        if not bool(improve.any()):
+        nonlocal pool_scores, pool_tokens, pool_attention
+        if not bool((candidate_scores > pool_scores[:, -1:]).any()):
             return
-        best_scores = torch.where(improve, top_score, best_scores)
-        if best_tokens.shape[1] < length:
-            grow = length - best_tokens.shape[1]
-            best_tokens = torch.nn.functional.pad(
-                best_tokens, (0, grow), value=pad_index
-            )
-            if attention is not None:
-                best_attention = torch.nn.functional.pad(
-                    best_attention, (0, 0, 0, grow)
-                )
-        rows = batch_index[improve]
-        chosen = top[improve]
-        best_tokens[rows] = pad_index
-        best_tokens[rows, :length] = tokens[rows, chosen]
+        length = max(tokens.shape[2], pool_tokens.shape[2])
+        all_scores = torch.cat([pool_scores, candidate_scores], dim=1)
+        # Stable: on ties the earlier finished (or earlier ranked) hypothesis wins.
+        order = all_scores.sort(dim=1, descending=True, stable=True).indices
+        order = order[:, :n_best]
+        pool_scores = all_scores.gather(1, order)
+        all_tokens = torch.cat(
+            [
+                pad_to(pool_tokens, length, 2, pad_index),
+                pad_to(tokens, length, 2, pad_index),
+            ],
+            dim=1,
+        )
+        pool_tokens = all_tokens.gather(1, order.unsqueeze(2).expand(-1, -1, length))
         if attention is not None:
-            best_attention[rows] = 0.0
-            best_attention[rows, :length] = attention[rows, chosen]
+            all_attention = torch.cat(
+                [
+                    pad_to(pool_attention, length, 2, 0.0),
+                    pad_to(attention, length, 2, 0.0),
+                ],
+                dim=1,
+            )
+            pool_attention = all_attention.gather(
+                1, order.view(batch_size, n_best, 1, 1).expand(-1, -1, length, src_len)
+            )
 
-    for t in range(max_length):
+    for t in range(int(limits.max())):
         logits, state, weights = decoder.step(prev, state)
-        log_probs = _block(
-            torch.log_softmax(logits.float(), dim=-1), blocked_indices
+        log_probs = _controlled_log_probs(
+            logits,
+            alive_tokens.reshape(batch_size * k, t),
+            t,
+            eos_index=eos_index,
+            blocked_indices=blocked_indices,
+            min_length=min_length,
+            no_repeat_ngram_size=no_repeat_ngram_size,
+            repetition_penalty=repetition_penalty,
         )  # batch*k x vocab
         vocab_size = log_probs.shape[1]
         candidates = (
@@ -267,7 +665,6 @@ def beam_search(
                 normalised.masked_fill(~finishing, float("-inf")),
                 history,
                 attention_history,
-                t + 1,
             )
         # The k best candidates that did not end in <eos> stay alive.
         alive_scores, alive_rank = top_scores.masked_fill(is_eos, float("-inf")).topk(
@@ -279,9 +676,20 @@ def beam_search(
                 1, alive_rank.view(batch_size, k, 1, 1).expand(-1, -1, t + 1, src_len)
             )
         alive_origin = origin.gather(1, alive_rank)  # batch x k
-        # Done when no alive hypothesis can still beat the best finished one.
+        # A sequence at its length limit: its unfinished hypotheses compete as
+        # they are, and it is done.
+        reached = (t + 1 >= limits) & ~done
+        if bool(reached.any()):
+            normalised = alive_scores / length_penalty_factor(t + 1, length_penalty)
+            keep_best(
+                normalised.masked_fill(~reached.unsqueeze(1), float("-inf")),
+                alive_tokens,
+                alive_attention if track_attention else None,
+            )
+            done = done | reached
+        # Done when no alive hypothesis can still beat the n-th best finished one.
         best_alive = alive_scores[:, 0] * best_possible_factor
-        done = done | (best_scores >= best_alive)
+        done = done | (pool_scores[:, -1] >= best_alive)
         if bool(done.all()):
             break
         flat = (batch_index.unsqueeze(1) * k + alive_origin).view(-1)
@@ -289,21 +697,11 @@ def beam_search(
         # rows, so only the recurrent state needs reordering.
         state = replace(state, hidden=select_hidden(state.hidden, flat))
         prev = alive_tokens[:, :, -1].reshape(-1)
-    else:
-        # max_length reached: unfinished hypotheses compete as they are.
-        normalised = alive_scores / length_penalty_factor(max_length, length_penalty)
-        normalised = normalised.masked_fill(done.unsqueeze(1), float("-inf"))
-        keep_best(
-            normalised,
-            alive_tokens,
-            alive_attention if track_attention else None,
-            max_length,
-        )
 
-    if best_tokens.shape[1] == 0:  # nothing could be generated at all
-        best_tokens = torch.full(
-            (batch_size, 1), pad_index, dtype=torch.long, device=device
+    if pool_tokens.shape[2] == 0:  # nothing could be generated at all
+        pool_tokens = torch.full(
+            (batch_size, n_best, 1), pad_index, dtype=torch.long, device=device
         )
-        best_attention = torch.zeros(batch_size, 1, src_len, device=device)
-    attention = best_attention if track_attention else None
-    return SearchOutput(best_tokens, best_scores, attention)
+        pool_attention = torch.zeros(batch_size, n_best, 1, src_len, device=device)
+    attention = pool_attention if track_attention else None
+    return NBestOutput(pool_tokens, pool_scores, attention)
