@@ -579,41 +579,45 @@ def beam_search_nbest(
         tokens: Tensor,
         attention: Tensor | None,
     ) -> None:
-        # candidate_scores: batch x c (-inf = not a candidate); tokens: batch x c x L
+        # candidate_scores: n x c (-inf = not a candidate); tokens: n x c x L, for
+        # the n sequences still searched (rows ``active`` of the pool).
         nonlocal pool_scores, pool_tokens, pool_attention
-        if not bool((candidate_scores > pool_scores[:, -1:]).any()):
+        scores = pool_scores[active]
+        if not bool((candidate_scores > scores[:, -1:]).any()):
             return
+        n = len(active)
         length = max(tokens.shape[2], pool_tokens.shape[2])
-        all_scores = torch.cat([pool_scores, candidate_scores], dim=1)
+        all_scores = torch.cat([scores, candidate_scores], dim=1)
         # Stable: on ties the earlier finished (or earlier ranked) hypothesis wins.
         order = all_scores.sort(dim=1, descending=True, stable=True).indices
         order = order[:, :n_best]
-        pool_scores = all_scores.gather(1, order)
+        pool_scores[active] = all_scores.gather(1, order)
+        pool_tokens = pad_to(pool_tokens, length, 2, pad_index)
         all_tokens = torch.cat(
-            [
-                pad_to(pool_tokens, length, 2, pad_index),
-                pad_to(tokens, length, 2, pad_index),
-            ],
-            dim=1,
+            [pool_tokens[active], pad_to(tokens, length, 2, pad_index)], dim=1
         )
-        pool_tokens = all_tokens.gather(1, order.unsqueeze(2).expand(-1, -1, length))
+        pool_tokens[active] = all_tokens.gather(
+            1, order.unsqueeze(2).expand(-1, -1, length)
+        )
         if attention is not None:
+            pool_attention = pad_to(pool_attention, length, 2, 0.0)
             all_attention = torch.cat(
-                [
-                    pad_to(pool_attention, length, 2, 0.0),
-                    pad_to(attention, length, 2, 0.0),
-                ],
-                dim=1,
+                [pool_attention[active], pad_to(attention, length, 2, 0.0)], dim=1
             )
-            pool_attention = all_attention.gather(
-                1, order.view(batch_size, n_best, 1, 1).expand(-1, -1, length, src_len)
+            pool_attention[active] = all_attention.gather(
+                1, order.view(n, n_best, 1, 1).expand(-1, -1, length, src_len)
             )
 
+    # The sequences still searched: positions in the batch. A sequence that is done
+    # leaves the search (its rows are dropped), so that the cost of a step follows
+    # the sequences still decoding rather than the longest one.
+    active = batch_index
     for t in range(int(limits.max())):
+        n = len(active)
         logits, state, weights = decoder.step(prev, state)
         log_probs = _controlled_log_probs(
             logits,
-            alive_tokens.reshape(batch_size * k, t),
+            alive_tokens.reshape(n * k, t),
             t,
             eos_index=eos_index,
             blocked_indices=blocked_indices,
@@ -622,9 +626,9 @@ def beam_search_nbest(
             repetition_penalty=repetition_penalty,
         )  # batch*k x vocab
         vocab_size = log_probs.shape[1]
-        candidates = (
-            alive_scores.unsqueeze(2) + log_probs.view(batch_size, k, -1)
-        ).view(batch_size, -1)  # batch x k*vocab
+        candidates = (alive_scores.unsqueeze(2) + log_probs.view(n, k, -1)).view(
+            n, -1
+        )  # n x k*vocab
         n_candidates = min(2 * k, candidates.shape[1])
         top_scores, top_index = candidates.topk(n_candidates, dim=1)  # batch x 2k
         origin = torch.div(top_index, vocab_size, rounding_mode="floor")
@@ -639,14 +643,14 @@ def beam_search_nbest(
         )
         attention_history = None
         if track_attention:
-            step_weights = weights.view(batch_size, k, src_len).gather(
+            step_weights = weights.view(n, k, src_len).gather(
                 1, origin.unsqueeze(2).expand(-1, -1, src_len)
             )
             attention_history = torch.cat(
                 [
                     alive_attention.gather(
                         1,
-                        origin.view(batch_size, -1, 1, 1).expand(-1, -1, t, src_len),
+                        origin.view(n, -1, 1, 1).expand(-1, -1, t, src_len),
                     ),
                     step_weights.unsqueeze(2),
                 ],
@@ -673,7 +677,7 @@ def beam_search_nbest(
         alive_tokens = history.gather(1, alive_rank.unsqueeze(2).expand(-1, -1, t + 1))
         if attention_history is not None:
             alive_attention = attention_history.gather(
-                1, alive_rank.view(batch_size, k, 1, 1).expand(-1, -1, t + 1, src_len)
+                1, alive_rank.view(n, k, 1, 1).expand(-1, -1, t + 1, src_len)
             )
         alive_origin = origin.gather(1, alive_rank)  # batch x k
         # A sequence at its length limit: its unfinished hypotheses compete as
@@ -689,10 +693,21 @@ def beam_search_nbest(
             done = done | reached
         # Done when no alive hypothesis can still beat the n-th best finished one.
         best_alive = alive_scores[:, 0] * best_possible_factor
-        done = done | (pool_scores[:, -1] >= best_alive)
+        done = done | (pool_scores[active, -1] >= best_alive)
         if bool(done.all()):
             break
-        flat = (batch_index.unsqueeze(1) * k + alive_origin).view(-1)
+        if bool(done.any()):
+            keep = (~done).nonzero().squeeze(1)
+            active, done, limits = active[keep], done[keep], limits[keep]
+            alive_scores, alive_tokens = alive_scores[keep], alive_tokens[keep]
+            alive_attention, alive_origin = alive_attention[keep], alive_origin[keep]
+            if isinstance(best_possible_factor, Tensor):
+                best_possible_factor = best_possible_factor[keep]
+            rows = (keep.unsqueeze(1) * k + torch.arange(k, device=device)).view(-1)
+            state = state.index_select(rows)
+        flat = (
+            torch.arange(len(active), device=device).unsqueeze(1) * k + alive_origin
+        ).view(-1)
         # Hypotheses only move within their sequence's block of k identical encoder
         # rows, so only the recurrent state needs reordering.
         state = replace(state, hidden=select_hidden(state.hidden, flat))
