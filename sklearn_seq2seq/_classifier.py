@@ -57,6 +57,10 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         attention without input feeding); under full teacher forcing the whole
         decoder then runs as one RNN call and the attention of all steps at once,
         which trains much faster on a GPU. The two are different models.
+    tie_embeddings : bool, default=False
+        Ignored (with a ``UserWarning`` when True): the classifier's decoder has
+        no token embedding to tie. Kept so both estimators share their
+        parameters.
     bidirectional : bool, default=False
         Bidirectional encoder.
     dropout : float, default=0.0
@@ -83,6 +87,25 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     lr : float, default=None
         ``None`` scales it with ``hidden_dim`` (see :class:`Seq2SeqTransformer`);
         the value used is ``lr_``.
+    lr_schedule : {"constant", "plateau", "noam"}, default=None
+        Learning-rate schedule, through skorch's ``LRScheduler`` (the rate used
+        is recorded per epoch, or per batch for ``"noam"``, as ``event_lr`` in the
+        net's history). ``None`` or ``"constant"``: ``lr`` throughout.
+        ``"plateau"``: PyTorch's ``ReduceLROnPlateau`` halves the rate after 2
+        epochs without a lower ``valid_loss`` (``train_loss`` without validation
+        data). ``"noam"`` (Vaswani et al., 2017): linear warm-up over
+        ``warmup_steps`` optimizer steps up to ``lr``, then decay with
+        ``1 / sqrt(step)``; ``lr`` is the peak rate (fairseq's ``inverse_sqrt``
+        convention). Schedules continue where they were with ``warm_start``.
+    warmup_steps : int, default=None
+        Warm-up optimizer steps of ``lr_schedule="noam"`` (OpenNMT's name;
+        ignored by the other schedules). ``None``: 10 % of the optimizer steps the
+        first fit plans (``max_epochs`` times the batches per epoch), at least 1;
+        the value used is ``warmup_steps_``.
+    label_smoothing : float, default=0.0
+        Label smoothing of the cross-entropy (PyTorch's ``label_smoothing``): the target
+        distribution puts ``1 - label_smoothing`` on the true class and spreads
+        ``label_smoothing`` uniformly over all classes.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
     clip_grad_norm : float or None, default=1.0
@@ -115,6 +138,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
     lr_ : float
         The learning rate used (``lr``, or the size-scaled default).
+    warmup_steps_ : int or None
+        The Noam warm-up used (``lr_schedule="noam"``), else None.
     n_epochs_ : int
         Epochs trained in all (over every warm-started ``fit``).
     interrupted_ : bool
@@ -153,6 +178,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         decoder: str = "attention",
         attention: str = "additive",
         input_feeding: bool = True,
+        tie_embeddings: bool = False,
         bidirectional: bool = False,
         dropout: float = 0.0,
         teacher_forcing_ratio: float = 1.0,
@@ -164,6 +190,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         max_epochs: int = 30,
         batch_size: int = 32,
         lr: float | None = None,
+        lr_schedule: str | None = None,
+        warmup_steps: int | None = None,
+        label_smoothing: float = 0.0,
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,
@@ -183,6 +212,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.decoder = decoder
         self.attention = attention
         self.input_feeding = input_feeding
+        self.tie_embeddings = tie_embeddings
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.teacher_forcing_ratio = teacher_forcing_ratio
@@ -194,6 +224,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.lr_schedule = lr_schedule
+        self.warmup_steps = warmup_steps
+        self.label_smoothing = label_smoothing
         self.optimizer = optimizer
         self.clip_grad_norm = clip_grad_norm
         self.early_stopping = early_stopping
@@ -281,6 +314,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                     "labels must be among the training classes."
                 )
             valid = (X_valid, np.searchsorted(self.classes_, y_valid).astype(np.int64))
+        self._check_training_options(cross_entropy=True)
         self._train(X_encoded, y_encoded.astype(np.int64), warm=warm, valid=valid)
         return self
 
@@ -295,7 +329,11 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         )
 
     def _loss_spec(self) -> tuple[str, type[torch.nn.Module], dict[str, Any]]:
-        return "classes", torch.nn.CrossEntropyLoss, {}
+        return (
+            "classes",
+            torch.nn.CrossEntropyLoss,
+            {"label_smoothing": self.label_smoothing},
+        )
 
     def _validation_scoring(self) -> list:
         return [

@@ -74,6 +74,15 @@ class Seq2SeqTransformer(
         attention without input feeding); under full teacher forcing the whole
         decoder then runs as one RNN call and the attention of all steps at once,
         which trains much faster on a GPU. The two are different models.
+    tie_embeddings : bool, default=False
+        Share one weight matrix between the decoder's input embedding and its
+        output projection (Press & Wolf, 2017; Inan et al., 2017): fewer
+        parameters, often better small models. Token targets and decoders that
+        read their previous output (``"feedback"``, ``"peek"``, ``"attention"``)
+        only; needs ``embedding_dim=None`` or ``== hidden_dim`` (else
+        ``ValueError``). Where there is nothing to tie (``decoder="simple"``,
+        float targets) it is ignored with a ``UserWarning``, so that a grid
+        search may cross it with ``decoder``.
     bidirectional : bool, default=False
         Bidirectional encoder; both directions are combined to ``hidden_dim``.
     dropout : float, default=0.0
@@ -125,6 +134,27 @@ class Seq2SeqTransformer(
         0.0025 at 64, 0.00125 at 256): at 0.005, models of 64 or more units
         diverged on long sequences (see the user guide), while small ones learn
         fastest with it. The value used is ``lr_``.
+    lr_schedule : {"constant", "plateau", "noam"}, default=None
+        Learning-rate schedule, through skorch's ``LRScheduler`` (the rate used
+        is recorded per epoch, or per batch for ``"noam"``, as ``event_lr`` in the
+        net's history). ``None`` or ``"constant"``: ``lr`` throughout.
+        ``"plateau"``: PyTorch's ``ReduceLROnPlateau`` halves the rate after 2
+        epochs without a lower ``valid_loss`` (``train_loss`` without validation
+        data). ``"noam"`` (Vaswani et al., 2017): linear warm-up over
+        ``warmup_steps`` optimizer steps up to ``lr``, then decay with
+        ``1 / sqrt(step)``; ``lr`` is the peak rate (fairseq's ``inverse_sqrt``
+        convention). Schedules continue where they were with ``warm_start``.
+    warmup_steps : int, default=None
+        Warm-up optimizer steps of ``lr_schedule="noam"`` (OpenNMT's name;
+        ignored by the other schedules). ``None``: 10 % of the optimizer steps the
+        first fit plans (``max_epochs`` times the batches per epoch), at least 1;
+        the value used is ``warmup_steps_``.
+    label_smoothing : float, default=0.0
+        Label smoothing of the cross-entropy (PyTorch's ``label_smoothing``): the target
+        distribution puts ``1 - label_smoothing`` on the true token and spreads
+        ``label_smoothing`` uniformly over all ids of the target vocabulary; padding
+        positions are still ignored. Ignored (with a ``UserWarning``) for float targets,
+        which are learned with mean squared error.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
     clip_grad_norm : float or None, default=1.0
@@ -177,6 +207,8 @@ class Seq2SeqTransformer(
         ``y=None``): only then may ``score`` be called without ``y``.
     lr_ : float
         The learning rate used (``lr``, or the size-scaled default).
+    warmup_steps_ : int or None
+        The Noam warm-up used (``lr_schedule="noam"``), else None.
     n_epochs_ : int
         Epochs trained in all (over every warm-started ``fit``).
     interrupted_ : bool
@@ -225,6 +257,7 @@ class Seq2SeqTransformer(
         decoder: str = "attention",
         attention: str = "additive",
         input_feeding: bool = True,
+        tie_embeddings: bool = False,
         bidirectional: bool = False,
         dropout: float = 0.0,
         teacher_forcing_ratio: float = 1.0,
@@ -239,6 +272,9 @@ class Seq2SeqTransformer(
         max_epochs: int = 30,
         batch_size: int = 32,
         lr: float | None = None,
+        lr_schedule: str | None = None,
+        warmup_steps: int | None = None,
+        label_smoothing: float = 0.0,
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,
@@ -258,6 +294,7 @@ class Seq2SeqTransformer(
         self.decoder = decoder
         self.attention = attention
         self.input_feeding = input_feeding
+        self.tie_embeddings = tie_embeddings
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.teacher_forcing_ratio = teacher_forcing_ratio
@@ -272,6 +309,9 @@ class Seq2SeqTransformer(
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.lr_schedule = lr_schedule
+        self.warmup_steps = warmup_steps
+        self.label_smoothing = label_smoothing
         self.optimizer = optimizer
         self.clip_grad_norm = clip_grad_norm
         self.early_stopping = early_stopping
@@ -375,6 +415,7 @@ class Seq2SeqTransformer(
                 "sequences, but the targets are float sequences; use "
                 "validation_scoring=None (valid_loss is reported)."
             )
+        self._check_training_options(cross_entropy=codec.is_tokens)
         self._train(X_encoded, trg, warm=warm, valid=valid)
         self._n_features_out = self.hidden_dim
         self.autoencoder_ = autoencoder
@@ -422,18 +463,34 @@ class Seq2SeqTransformer(
             if codec.is_tokens
             else {"trg_features": codec.n_features_}
         )
+        tie = bool(self.tie_embeddings) and self._tie_embeddings_ignored() is None
         return build_encoder_decoder(
             **self._source_kwargs(),
             **target_kwargs,
             **self._network_kwargs(),
+            tie_embeddings=tie,
             teacher_forcing_ratio=self.teacher_forcing_ratio,
             pad_index=PAD_INDEX,
             bos_index=BOS_INDEX,
         )
 
+    def _tie_embeddings_ignored(self) -> str | None:
+        if not self.target_codec_.is_tokens:
+            return "the targets are float sequences, which have no embedding"
+        if self.decoder == "simple":
+            return (
+                "decoder='simple' does not read its previous output, so it has no "
+                "input embedding to tie"
+            )
+        return None
+
     def _loss_spec(self) -> tuple[str, type[torch.nn.Module], dict[str, Any]]:
         if self.target_codec_.is_tokens:
-            return "tokens", torch.nn.CrossEntropyLoss, {"ignore_index": PAD_INDEX}
+            return (
+                "tokens",
+                torch.nn.CrossEntropyLoss,
+                {"ignore_index": PAD_INDEX, "label_smoothing": self.label_smoothing},
+            )
         return "vectors", torch.nn.MSELoss, {}
 
     # -- prediction -----------------------------------------------------------------

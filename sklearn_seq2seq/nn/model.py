@@ -145,6 +145,7 @@ def _build_parts(
     pad_index: int,
     bos_index: int,
     input_feeding: bool = True,
+    tie_embeddings: bool = False,
 ) -> tuple[RecurrentEncoder, RecurrentDecoder]:
     """The encoder and decoder both models are made of."""
     encoder_layers, decoder_layers = _split_depth(depth)
@@ -173,6 +174,7 @@ def _build_parts(
         input_feeding=input_feeding,
         pad_index=pad_index,
         bos_index=bos_index,
+        tie_embeddings=tie_embeddings,
     )
     return encoder, decoder_module
 
@@ -195,12 +197,15 @@ def build_encoder_decoder(
     teacher_forcing_ratio: float = 1.0,
     pad_index: int = 0,
     bos_index: int = 2,
+    tie_embeddings: bool = False,
 ) -> EncoderDecoder:
     """Build an :class:`EncoderDecoder`.
 
     Give one of ``src_vocab_size`` (token source) and ``src_features`` (vector source),
     and one of ``trg_vocab_size`` (token target) and ``trg_features`` (vector target).
-    ``depth`` is an int or ``(encoder_layers, decoder_layers)``.
+    ``depth`` is an int or ``(encoder_layers, decoder_layers)``;
+    ``tie_embeddings`` shares the decoder's input embedding with its output layer
+    (see :class:`~.decoders.RecurrentDecoder`).
     """
     encoder, decoder_module = _build_parts(
         src_vocab_size=src_vocab_size,
@@ -218,6 +223,7 @@ def build_encoder_decoder(
         dropout=dropout,
         pad_index=pad_index,
         bos_index=bos_index,
+        tie_embeddings=tie_embeddings,
     )
     return EncoderDecoder(
         encoder, decoder_module, teacher_forcing_ratio=teacher_forcing_ratio
