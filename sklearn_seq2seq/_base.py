@@ -143,10 +143,13 @@ class BaseSeq2Seq(BaseEstimator):
     """Shared parameters and machinery of the two estimators (not public)."""
 
     _parameter_constraints: dict = {
+        "architecture": [StrOptions({"rnn", "transformer"})],
         "cell": [StrOptions({"gru", "lstm", "rnn"})],
         "hidden_dim": [Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "depth": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "feedforward_dim": [Interval(Integral, 1, None, closed="left"), None],
         "decoder": [StrOptions({"simple", "feedback", "peek", "attention"})],
         "attention": [StrOptions({"additive", "dot", "general", "concat"})],
         "input_feeding": ["boolean"],
@@ -184,6 +187,12 @@ class BaseSeq2Seq(BaseEstimator):
             raise ValueError(
                 "depth must be an int >= 1 or a pair (encoder_layers, decoder_layers) "
                 f"of ints >= 1, got {self.depth!r}."
+            )
+        if self.architecture == "transformer" and self.hidden_dim % self.n_heads:
+            raise ValueError(
+                f"architecture='transformer' splits hidden_dim={self.hidden_dim} "
+                f"over n_heads={self.n_heads} attention heads, so hidden_dim must be "
+                "divisible by n_heads; change one of them (e.g. n_heads=1)."
             )
         if self.callbacks is not None:
             for callback in self.callbacks:
@@ -312,6 +321,18 @@ class BaseSeq2Seq(BaseEstimator):
             "dropout": self.dropout,
         }
 
+    def _transformer_kwargs(self) -> dict[str, Any]:
+        """Network parameters of ``architecture="transformer"``."""
+        return {
+            "hidden_dim": self.hidden_dim,
+            "n_heads": self.n_heads,
+            "feedforward_dim": self.feedforward_dim,
+            "depth": tuple(self.depth)
+            if isinstance(self.depth, tuple | list)
+            else self.depth,
+            "dropout": self.dropout,
+        }
+
     # -- training -------------------------------------------------------------------
     def _callbacks(self, *, has_validation: bool) -> list:
         callbacks: list = [("stop_on_non_finite_loss", StopOnNonFiniteLoss())]
@@ -407,7 +428,10 @@ class BaseSeq2Seq(BaseEstimator):
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )
-        elif self.embedding_dim not in (None, self.hidden_dim):
+        elif self.architecture == "rnn" and self.embedding_dim not in (
+            None,
+            self.hidden_dim,
+        ):
             raise ValueError(
                 "tie_embeddings=True shares the decoder's input embedding with its "
                 "output projection, which needs embedding_dim == hidden_dim; got "

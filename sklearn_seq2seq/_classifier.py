@@ -18,7 +18,7 @@ from ._base import BaseSeq2Seq
 from ._inputs import as_reusable
 from ._validation import IntervalNotBool as Interval
 from ._validation import _is_number, describe_missing
-from .nn import build_sequence_classifier
+from .nn import build_sequence_classifier, build_transformer_classifier
 
 # Decoder steps before the softmax head; more only costs time and memory.
 MAX_OUTPUT_LENGTH = 10_000
@@ -171,10 +171,13 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     def __init__(
         self,
         *,
+        architecture: str = "rnn",
         cell: str = "gru",
         hidden_dim: int = 64,
         embedding_dim: int | None = None,
         depth: int | tuple[int, int] = 1,
+        n_heads: int = 4,
+        feedforward_dim: int | None = None,
         decoder: str = "attention",
         attention: str = "additive",
         input_feeding: bool = True,
@@ -205,10 +208,13 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         random_state: Any = None,
         verbose: int = 0,
     ) -> None:
+        self.architecture = architecture
         self.cell = cell
         self.hidden_dim = hidden_dim
         self.embedding_dim = embedding_dim
         self.depth = depth
+        self.n_heads = n_heads
+        self.feedforward_dim = feedforward_dim
         self.decoder = decoder
         self.attention = attention
         self.input_feeding = input_feeding
@@ -320,6 +326,12 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
     def _build_module(self) -> torch.nn.Module:
         """The network for the fitted classes and inputs (untrained)."""
+        if self.architecture == "transformer":
+            return build_transformer_classifier(
+                n_classes=len(self.classes_),
+                **self._source_kwargs(),
+                **self._transformer_kwargs(),
+            )
         return build_sequence_classifier(
             n_classes=len(self.classes_),
             output_length=self.output_length,

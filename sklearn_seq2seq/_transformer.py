@@ -25,7 +25,7 @@ from ._inputs import (
 from ._validation import IntervalNotBool as Interval
 from ._validation import check_sequences, tokenize
 from .metrics import sequence_metric
-from .nn import beam_search, build_encoder_decoder, greedy_search
+from .nn import beam_search, build_encoder_decoder, build_transformer, greedy_search
 
 # Decoding is sequential: beyond this many steps a prediction takes minutes.
 MAX_OUTPUT_LENGTH = 10_000
@@ -250,10 +250,13 @@ class Seq2SeqTransformer(
     def __init__(
         self,
         *,
+        architecture: str = "rnn",
         cell: str = "gru",
         hidden_dim: int = 64,
         embedding_dim: int | None = None,
         depth: int | tuple[int, int] = 1,
+        n_heads: int = 4,
+        feedforward_dim: int | None = None,
         decoder: str = "attention",
         attention: str = "additive",
         input_feeding: bool = True,
@@ -287,10 +290,13 @@ class Seq2SeqTransformer(
         random_state: Any = None,
         verbose: int = 0,
     ) -> None:
+        self.architecture = architecture
         self.cell = cell
         self.hidden_dim = hidden_dim
         self.embedding_dim = embedding_dim
         self.depth = depth
+        self.n_heads = n_heads
+        self.feedforward_dim = feedforward_dim
         self.decoder = decoder
         self.attention = attention
         self.input_feeding = input_feeding
@@ -464,6 +470,16 @@ class Seq2SeqTransformer(
             else {"trg_features": codec.n_features_}
         )
         tie = bool(self.tie_embeddings) and self._tie_embeddings_ignored() is None
+        if self.architecture == "transformer":
+            return build_transformer(
+                **self._source_kwargs(),
+                **target_kwargs,
+                **self._transformer_kwargs(),
+                tie_embeddings=tie,
+                teacher_forcing_ratio=self.teacher_forcing_ratio,
+                pad_index=PAD_INDEX,
+                bos_index=BOS_INDEX,
+            )
         return build_encoder_decoder(
             **self._source_kwargs(),
             **target_kwargs,
@@ -477,7 +493,7 @@ class Seq2SeqTransformer(
     def _tie_embeddings_ignored(self) -> str | None:
         if not self.target_codec_.is_tokens:
             return "the targets are float sequences, which have no embedding"
-        if self.decoder == "simple":
+        if self.architecture == "rnn" and self.decoder == "simple":
             return (
                 "decoder='simple' does not read its previous output, so it has no "
                 "input embedding to tie"
@@ -588,7 +604,7 @@ class Seq2SeqTransformer(
             Each row sums to 1 over the source (0 for an empty source).
         """
         check_is_fitted(self)
-        if self.decoder != "attention":
+        if self.architecture == "rnn" and self.decoder != "attention":
             raise ValueError(
                 "predict_with_attention needs decoder='attention', got "
                 f"decoder={self.decoder!r}."

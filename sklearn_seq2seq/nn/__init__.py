@@ -26,6 +26,14 @@ from .model import (
     build_sequence_classifier,
 )
 from .search import SearchOutput, beam_search, greedy_search
+from .transformer import (
+    TransformerClassifierModule,
+    TransformerDecoder,
+    TransformerEncoder,
+    TransformerEncoderDecoder,
+    build_transformer,
+    build_transformer_classifier,
+)
 
 __all__ = [
     "AttentionDecoder",
@@ -41,10 +49,16 @@ __all__ = [
     "SearchOutput",
     "SequenceClassifierModule",
     "SimpleDecoder",
+    "TransformerClassifierModule",
+    "TransformerDecoder",
+    "TransformerEncoder",
+    "TransformerEncoderDecoder",
     "beam_search",
     "build_attention",
     "build_decoder",
     "build_encoder_decoder",
     "build_sequence_classifier",
+    "build_transformer",
+    "build_transformer_classifier",
     "greedy_search",
 ]

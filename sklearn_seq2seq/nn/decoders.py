@@ -91,6 +91,11 @@ class DecoderState:
             any_empty_source=self.any_empty_source,
         )
 
+    def reorder(self, index: Tensor) -> DecoderState:
+        """Beam search: hypotheses move within their sequence's block of identical
+        encoder rows, so only the recurrent state is reordered."""
+        return replace(self, hidden=select_hidden(self.hidden, index))
+
 
 class RecurrentDecoder(nn.Module):
     """Base class of the decoders: input layer, RNN stack, output head and the loop.

@@ -12,13 +12,11 @@ divided by the length penalty for beam search) and ``attention``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import NamedTuple
 
 import torch
 from torch import Tensor
 
-from ._utils import select_hidden
 from .model import EncoderDecoder
 
 
@@ -286,8 +284,8 @@ def beam_search(
             break
         flat = (batch_index.unsqueeze(1) * k + alive_origin).view(-1)
         # Hypotheses only move within their sequence's block of k identical encoder
-        # rows, so only the recurrent state needs reordering.
-        state = replace(state, hidden=select_hidden(state.hidden, flat))
+        # rows, so only the recurrent state (or the decoded prefix) is reordered.
+        state = state.reorder(flat)
         prev = alive_tokens[:, :, -1].reshape(-1)
     else:
         # max_length reached: unfinished hypotheses compete as they are.
