@@ -36,6 +36,19 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
     Parameters
     ----------
+    architecture : {"rnn", "transformer"}, default="rnn"
+        ``"rnn"``: recurrent encoder and decoder (``cell`` picks GRU, LSTM or plain
+        RNN cells). ``"transformer"``: a Transformer encoder (Vaswani et al.,
+        2017; PyTorch's ``nn.TransformerEncoderLayer``, pre-norm), its states
+        averaged over the real positions, then a linear softmax layer: the classic
+        Transformer-encoder sequence classifier. ``depth`` counts its layers (the
+        first of a pair), ``hidden_dim`` is the model size, ``n_heads`` and
+        ``feedforward_dim`` shape the layers; ``output_length``, ``output_dim`` and
+        the recurrent-only parameters are ignored.
+        ``cell``, ``decoder``, ``attention``, ``input_feeding``, ``bidirectional``
+        and ``embedding_dim`` are recurrent-only and ignored by the Transformer
+        (token embeddings have ``hidden_dim`` features). See the user guide,
+        "Transformer architecture".
     cell : {"gru", "lstm", "rnn"}, default="gru"
         Recurrent cell of the encoder and decoder.
     hidden_dim : int, default=64
@@ -44,6 +57,12 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         Size of token embeddings / input projections; ``None`` uses ``hidden_dim``.
     depth : int or tuple of (int, int), default=1
         Number of layers, or ``(encoder_layers, decoder_layers)``.
+    n_heads : int, default=4
+        Attention heads of ``architecture="transformer"`` (ignored otherwise);
+        ``hidden_dim`` must be divisible by it.
+    feedforward_dim : int, default=None
+        Inner size of the Transformer's feed-forward blocks; ``None`` uses
+        ``4 * hidden_dim``. Ignored with ``architecture="rnn"``.
     decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
         Decoder mode (see :class:`Seq2SeqTransformer`); the decoder feeds back its own
         ``output_dim`` outputs where the mode uses previous outputs.

@@ -35,17 +35,31 @@ TEXT_KINDS = ("str", "tokens")  # the kinds that lowercase applies to
 class Seq2SeqTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSeq2Seq
 ):
-    """Encoder–decoder RNN that maps sequences to sequences.
+    """Encoder–decoder network that maps sequences to sequences.
 
     A *transformer* in scikit-learn's sense (it has ``transform``, giving encoder
-    features), not a Transformer network: encoder and decoder are recurrent (GRU, LSTM
-    or plain RNN cells). Trained through skorch on PyTorch. Token targets (strings,
-    token lists, id arrays) are learned with a softmax and a cross-entropy that ignores
-    padding and predicted by greedy or batched beam search; float targets are learned
-    with mean squared error and predicted for as many steps as the training targets had.
+    features). The network is recurrent by default (GRU, LSTM or plain RNN cells),
+    or a Transformer network with ``architecture="transformer"``. Trained through
+    skorch on PyTorch. Token targets (strings, token lists, id arrays) are learned
+    with a softmax and a cross-entropy that ignores padding and predicted by greedy
+    or batched beam search; float targets are learned with mean squared error and
+    predicted for as many steps as the training targets had.
 
     Parameters
     ----------
+    architecture : {"rnn", "transformer"}, default="rnn"
+        ``"rnn"``: recurrent encoder and decoder (``cell`` picks GRU, LSTM or plain
+        RNN cells). ``"transformer"``: a pre-norm Transformer
+        encoder–decoder (Vaswani et al., 2017) with sinusoidal positions, padding
+        and causal masks: ``depth`` counts its layers, ``hidden_dim`` is the model
+        size, ``n_heads`` and ``feedforward_dim`` shape the layers, ``dropout``
+        applies throughout. Decoding caches each layer's keys and values, so a
+        step does not recompute the prefix; ``predict_with_attention`` returns the
+        last decoder layer's cross-attention averaged over the heads.
+        ``cell``, ``decoder``, ``attention``, ``input_feeding``, ``bidirectional``
+        and ``embedding_dim`` are recurrent-only and ignored by the Transformer
+        (token embeddings have ``hidden_dim`` features). See the user guide,
+        "Transformer architecture".
     cell : {"gru", "lstm", "rnn"}, default="gru"
         Recurrent cell of the encoder and decoder.
     hidden_dim : int, default=64
@@ -58,6 +72,12 @@ class Seq2SeqTransformer(
         the top layers are aligned: decoder layer ``i`` counted from the top starts
         from encoder layer ``i`` counted from the top; extra decoder layers start from
         the encoder's top layer.
+    n_heads : int, default=4
+        Attention heads of ``architecture="transformer"`` (ignored otherwise);
+        ``hidden_dim`` must be divisible by it.
+    feedforward_dim : int, default=None
+        Inner size of the Transformer's feed-forward blocks; ``None`` uses
+        ``4 * hidden_dim``. Ignored with ``architecture="rnn"``.
     decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
         Decoder mode. ``"simple"``: the context vector is the input at every step;
         ``"feedback"``: the previous output is the input, the context only initialises
@@ -601,19 +621,24 @@ class Seq2SeqTransformer(
         attention : list of ndarray
             One array per sample of shape ``(output_steps, source_length)``; for
             token targets the rows are the predicted tokens and the final ``<eos>``.
-            Each row sums to 1 over the source (0 for an empty source).
+            Each row sums to 1 over the source (0 for an empty source). With
+            ``architecture="transformer"``: the last decoder layer's
+            cross-attention, averaged over the heads.
         """
         check_is_fitted(self)
         if self.architecture == "rnn" and self.decoder != "attention":
             raise ValueError(
-                "predict_with_attention needs decoder='attention', got "
-                f"decoder={self.decoder!r}."
+                "predict_with_attention needs decoder='attention' (or "
+                f"architecture='transformer'), got decoder={self.decoder!r}."
             )
         y_pred, attention = self._decode(X, with_attention=True)
         return y_pred, attention  # type: ignore[return-value]
 
     def transform(self, X: Any) -> np.ndarray:
-        """Fixed-length encoder features: the encoder's final top-layer state.
+        """Fixed-length encoder features: the recurrent encoder's final top-layer
+        state, or (``architecture="transformer"``) the mean of the Transformer
+        encoder's output over the sequence's real positions (zero for an empty
+        sequence).
 
         Parameters
         ----------
@@ -625,6 +650,16 @@ class Seq2SeqTransformer(
         X_new : ndarray of shape (n_samples, hidden_dim)
             One feature vector per sequence (the sequence-autoencoder
             features of Dai & Le, 2015).
+
+        Examples
+        --------
+        >>> from sklearn_seq2seq import Seq2SeqTransformer
+        >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 5
+        >>> model = Seq2SeqTransformer(
+        ...     architecture="transformer", hidden_dim=8, max_epochs=1, random_state=0
+        ... ).fit(X)
+        >>> model.transform(X[:3]).shape
+        (3, 8)
         """
         check_is_fitted(self)
         X_encoded = self._encode_source(X)
