@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.model_selection import GridSearchCV
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_seq2seq import (
     Seq2SeqClassifier,
@@ -201,6 +202,25 @@ def test_classifier_module_pools_real_positions():
 
 
 # -- estimators ------------------------------------------------------------------------
+@parametrize_with_checks(
+    [
+        Seq2SeqClassifier(
+            architecture="transformer",
+            hidden_dim=16,
+            n_heads=2,
+            max_epochs=5,
+            lr=0.01,
+            batch_size=64,
+            random_state=0,
+            device="cpu",
+        )
+    ]
+)
+def test_sklearn_estimator_checks(estimator, check):
+    """Every check of sklearn's check_estimator passes with the Transformer too."""
+    check(estimator)
+
+
 def test_learns_to_reverse(reverser):
     assert exact_match_score(Y_TEXT, reverser.predict(X_TEXT)) >= 0.9
 
