@@ -387,3 +387,16 @@ def test_bad_parameters(estimator):
         estimator(**{**KW, "n_heads": 0}).fit(X, y)
     with pytest.raises(ValueError, match="'feedforward_dim' parameter"):
         estimator(**{**KW, "feedforward_dim": 0}).fit(X, y)
+
+
+def test_warm_start_continues_training(tmp_path):
+    model = Seq2SeqTransformer(**KW, warm_start=True).fit(X_TEXT, Y_TEXT)
+    before = [p.detach().clone() for p in model.net_.module_.parameters()]
+    module = model.net_.module_
+    model.fit(X_TEXT, Y_TEXT)
+    assert model.net_.module_ is module  # the same network, trained further
+    assert len(model.history_) == 4
+    assert any(
+        not torch.equal(a, b)
+        for a, b in zip(before, model.net_.module_.parameters(), strict=True)
+    )

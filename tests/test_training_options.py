@@ -32,7 +32,8 @@ def _fit(estimator, **params):
 
 def _tied(model) -> bool:
     decoder = model.net_.module_.decoder
-    return decoder.output_layer.weight is decoder.input_layer.weight
+    embedding = getattr(decoder.input_layer, "embedding", decoder.input_layer)
+    return decoder.output_layer.weight is embedding.weight
 
 
 def _batch_lrs(model) -> list[float]:
@@ -40,10 +41,13 @@ def _batch_lrs(model) -> list[float]:
 
 
 @pytest.mark.parametrize("option", OPTIONS)
-@pytest.mark.parametrize("decoder", DECODERS)
+@pytest.mark.parametrize("decoder", [*DECODERS, "transformer-architecture"])
 @pytest.mark.parametrize("estimator", ["transformer", "classifier"])
 def test_option_trains_and_predicts(estimator, decoder, option):
-    params = {**OPTIONS[option], "decoder": decoder}
+    if decoder == "transformer-architecture":
+        params = {**OPTIONS[option], "architecture": "transformer", "n_heads": 2}
+    else:
+        params = {**OPTIONS[option], "decoder": decoder}
     nothing_to_tie = option == "tie_embeddings" and (
         estimator == "classifier" or decoder == "simple"
     )
