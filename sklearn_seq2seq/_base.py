@@ -406,8 +406,9 @@ class BaseSeq2Seq(BaseEstimator):
             self.warmup_steps_ = max(1, round(WARMUP_SHARE * self.max_epochs * batches))
 
     def _tie_embeddings_ignored(self) -> str | None:
-        """Why ``tie_embeddings=True`` has nothing to tie here (None: it ties)."""
-        return "Seq2SeqClassifier has no token outputs"
+        """Why ``tie_embeddings=True`` has nothing to tie here (None: it ties);
+        each estimator says."""
+        raise NotImplementedError
 
     def _check_training_options(self, *, cross_entropy: bool) -> None:
         """Warn about training options that do nothing for this model; check that

@@ -359,6 +359,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
             **self._network_kwargs(),
         )
 
+    def _tie_embeddings_ignored(self) -> str | None:
+        return "Seq2SeqClassifier has no token outputs"
+
     def _loss_spec(self) -> tuple[str, type[torch.nn.Module], dict[str, Any]]:
         return (
             "classes",
