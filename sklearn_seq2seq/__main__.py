@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import Seq2SeqTransformer, bleu_score
+from . import Seq2SeqTransformer
 from .datasets import make_number_words, make_pig_latin, make_reversal, make_sorting
-
-DECODERS = ("attention", "simple", "feedback", "peek")
+from .metrics import sequence_metric
+from .nn import DECODERS
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "; ".join(f"{name}: {task.description}" for name, task in TASKS.items()),
     )
     parser.add_argument(
-        "--decoder", choices=DECODERS, default="attention", help="decoder mode"
+        "--decoder", choices=list(DECODERS), default="attention", help="decoder mode"
     )
     parser.add_argument(
         "--epochs", type=_positive_int, default=30, help="training epochs"
@@ -145,17 +145,6 @@ def _exact_match(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     )
 
 
-def _bleu(y_true: Sequence[str], y_pred: Sequence[str], analyzer: str) -> float:
-    """Corpus BLEU over the tokens the model reads: words, or characters.
-
-    On whitespace words, Pig Latin's one- and two-word sentences have no 3- or
-    4-grams, so word BLEU would be 0 however good the predictions are.
-    """
-    if analyzer == "char":
-        return bleu_score([list(s) for s in y_true], [list(s) for s in y_pred])
-    return bleu_score(y_true, y_pred)
-
-
 def _fit_and_score(
     model: Seq2SeqTransformer,
     X_train: list[str],
@@ -170,7 +159,7 @@ def _fit_and_score(
     y_pred = model.predict(X_test)
     return (
         y_pred,
-        _bleu(y_test, y_pred, model.analyzer),
+        sequence_metric("bleu", y_test, y_pred, analyzer=model.analyzer),
         _exact_match(y_test, y_pred),
         fit_seconds,
     )

@@ -26,13 +26,20 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
-from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.callbacks import (
+    EarlyStopping,
+    GradientNormClipping,
+    LRScheduler,
+    ProgressBar,
+)
 from skorch.dataset import ValidSplit
 from skorch.helper import predefined_split
 
 from ._inputs import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
 from ._net import (
     BatchDataset,
+    BatchLRScheduler,
+    NoamSchedule,
     SeededGenerator,
     Seq2SeqNet,
     StopOnNonFiniteLoss,
@@ -40,10 +47,18 @@ from ._net import (
     flatten_rnn_weights,
 )
 from ._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
+from .nn import ATTENTION_SCORES, CELLS, DECODERS
 
 INFERENCE_BATCH_SIZE = 256
 # Float inputs beyond this magnitude get a warning: unscaled inputs saturate the cells.
 LARGE_INPUT = 1e3
+# lr_schedule="plateau": ReduceLROnPlateau halves the learning rate after this many
+# epochs without improvement of the monitored loss.
+PLATEAU_FACTOR = 0.5
+PLATEAU_PATIENCE = 2
+# lr_schedule="noam" with warmup_steps=None: warm up over this share of the first
+# fit's planned optimizer steps.
+WARMUP_SHARE = 0.1
 
 OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
     "adam": torch.optim.Adam,
@@ -167,12 +182,15 @@ class BaseSeq2Seq(BaseEstimator):
     """Shared parameters and machinery of the two estimators (not public)."""
 
     _parameter_constraints: dict = {
-        "cell": [StrOptions({"gru", "lstm", "rnn"})],
+        "architecture": [StrOptions({"rnn", "transformer"})],
+        "cell": [StrOptions(set(CELLS))],
         "hidden_dim": [Interval(Integral, 1, None, closed="left")],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "depth": [Interval(Integral, 1, None, closed="left"), tuple, list],
-        "decoder": [StrOptions({"simple", "feedback", "peek", "attention"})],
-        "attention": [StrOptions({"additive", "dot", "general", "concat"})],
+        "n_heads": [Interval(Integral, 1, None, closed="left")],
+        "feedforward_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "decoder": [StrOptions(set(DECODERS))],
+        "attention": [StrOptions(set(ATTENTION_SCORES))],
         "input_feeding": ["boolean"],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
@@ -187,6 +205,10 @@ class BaseSeq2Seq(BaseEstimator):
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping": ["boolean"],
         "warm_start": ["boolean"],
+        "lr_schedule": [StrOptions({"constant", "plateau", "noam"}), None],
+        "warmup_steps": [Interval(Integral, 1, None, closed="left"), None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "tie_embeddings": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
@@ -204,6 +226,12 @@ class BaseSeq2Seq(BaseEstimator):
             raise ValueError(
                 "depth must be an int >= 1 or a pair (encoder_layers, decoder_layers) "
                 f"of ints >= 1, got {self.depth!r}."
+            )
+        if self.architecture == "transformer" and self.hidden_dim % self.n_heads:
+            raise ValueError(
+                f"architecture='transformer' splits hidden_dim={self.hidden_dim} "
+                f"over n_heads={self.n_heads} attention heads, so hidden_dim must be "
+                "divisible by n_heads; change one of them (e.g. n_heads=1)."
             )
         if self.callbacks is not None:
             for callback in self.callbacks:
@@ -334,6 +362,18 @@ class BaseSeq2Seq(BaseEstimator):
             "dropout": self.dropout,
         }
 
+    def _transformer_kwargs(self) -> dict[str, Any]:
+        """Network parameters of ``architecture="transformer"``."""
+        return {
+            "hidden_dim": self.hidden_dim,
+            "n_heads": self.n_heads,
+            "feedforward_dim": self.feedforward_dim,
+            "depth": tuple(self.depth)
+            if isinstance(self.depth, tuple | list)
+            else self.depth,
+            "dropout": self.dropout,
+        }
+
     # -- training -------------------------------------------------------------------
     def _callbacks(self, *, has_validation: bool) -> list:
         callbacks: list = [("stop_on_non_finite_loss", StopOnNonFiniteLoss())]
@@ -344,6 +384,7 @@ class BaseSeq2Seq(BaseEstimator):
         if has_validation:
             # Scores first: early stopping may monitor them at the same epoch end.
             callbacks.extend(self._validation_scoring())
+        callbacks.extend(self._lr_scheduler(has_validation=has_validation))
         if self.early_stopping:
             monitor, lower_is_better = self._early_stopping_monitor()
             callbacks.append(
@@ -362,6 +403,84 @@ class BaseSeq2Seq(BaseEstimator):
         # The user's callbacks are copied: fitting must not change what they passed.
         callbacks.extend(copy.deepcopy(self.callbacks or []))
         return callbacks
+
+    def _lr_scheduler(self, *, has_validation: bool) -> list:
+        """The skorch ``LRScheduler`` that ``lr_schedule`` names (none for
+        ``None``/``"constant"``)."""
+        if self.lr_schedule == "plateau":
+            return [
+                (
+                    "lr_scheduler",
+                    LRScheduler(
+                        policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+                        monitor="valid_loss" if has_validation else "train_loss",
+                        factor=PLATEAU_FACTOR,
+                        patience=PLATEAU_PATIENCE,
+                    ),
+                )
+            ]
+        if self.lr_schedule == "noam":
+            return [
+                (
+                    "lr_scheduler",
+                    BatchLRScheduler(
+                        policy=torch.optim.lr_scheduler.LambdaLR,
+                        step_every="batch",
+                        lr_lambda=NoamSchedule(self.warmup_steps_),
+                    ),
+                )
+            ]
+        return []
+
+    def _resolve_warmup_steps(self, n_samples: int, *, holds_out: bool) -> None:
+        """Set ``warmup_steps_``: ``warmup_steps``, or (``None``) a share of the
+        optimizer steps this fit plans; ``None`` without the Noam schedule."""
+        if self.lr_schedule != "noam":
+            self.warmup_steps_ = None
+        elif self.warmup_steps is not None:
+            self.warmup_steps_ = int(self.warmup_steps)
+        else:
+            n_train = n_samples
+            if holds_out:  # early stopping's validation share of the data
+                n_train -= int(n_samples * self.validation_fraction)
+            batches = math.ceil(max(1, n_train) / min(self.batch_size, n_samples))
+            self.warmup_steps_ = max(1, round(WARMUP_SHARE * self.max_epochs * batches))
+
+    def _tie_embeddings_ignored(self) -> str | None:
+        """Why ``tie_embeddings=True`` has nothing to tie here (None: it ties);
+        each estimator says."""
+        raise NotImplementedError
+
+    def _check_training_options(self, *, cross_entropy: bool) -> None:
+        """Warn about training options that do nothing for this model; check that
+        tied embeddings have matching sizes. Called in ``fit``."""
+        if self.label_smoothing > 0 and not cross_entropy:
+            warnings.warn(
+                f"label_smoothing={self.label_smoothing} is ignored: float targets "
+                "are learned with mean squared error, not cross-entropy.",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
+        if not self.tie_embeddings:
+            return
+        reason = self._tie_embeddings_ignored()
+        if reason is not None:
+            warnings.warn(
+                f"tie_embeddings=True is ignored: {reason}.",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
+        elif self.architecture == "rnn" and self.embedding_dim not in (
+            None,
+            self.hidden_dim,
+        ):
+            raise ValueError(
+                "tie_embeddings=True shares the decoder's input embedding with its "
+                "output projection, which needs embedding_dim == hidden_dim; got "
+                f"embedding_dim={self.embedding_dim} and hidden_dim="
+                f"{self.hidden_dim}. Set embedding_dim=None (= hidden_dim), or "
+                "tie_embeddings=False."
+            )
 
     def _validation_scoring(self) -> list:
         """Extra per-epoch scores on the validation data (skorch EpochScoring)."""
@@ -479,6 +598,9 @@ class BaseSeq2Seq(BaseEstimator):
                 seed = (seed + len(net.history)) % np.iinfo(np.int32).max
                 torch.manual_seed(seed)
             else:
+                self._resolve_warmup_steps(
+                    len(trg), holds_out=valid is None and self.early_stopping
+                )
                 net = self._make_net(
                     n_samples=len(trg), seed=seed, valid=valid, incremental=incremental
                 )

@@ -19,7 +19,7 @@ from ._base import BaseSeq2Seq
 from ._inputs import as_reusable
 from ._validation import IntervalNotBool as Interval
 from ._validation import _is_number, describe_missing
-from .nn import build_sequence_classifier
+from .nn import build_sequence_classifier, build_transformer_classifier
 
 # Decoder steps before the softmax head; more only costs time and memory.
 MAX_OUTPUT_LENGTH = 10_000
@@ -37,6 +37,19 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
     Parameters
     ----------
+    architecture : {"rnn", "transformer"}, default="rnn"
+        ``"rnn"``: recurrent encoder and decoder (``cell`` picks GRU, LSTM or plain
+        RNN cells). ``"transformer"``: a Transformer encoder (Vaswani et al.,
+        2017; PyTorch's ``nn.TransformerEncoderLayer``, pre-norm), its states
+        averaged over the real positions, then a linear softmax layer: the classic
+        Transformer-encoder sequence classifier. ``depth`` counts its layers (the
+        first of a pair), ``hidden_dim`` is the model size, ``n_heads`` and
+        ``feedforward_dim`` shape the layers; ``output_length``, ``output_dim`` and
+        the recurrent-only parameters are ignored.
+        ``cell``, ``decoder``, ``attention``, ``input_feeding``, ``bidirectional``
+        and ``embedding_dim`` are recurrent-only and ignored by the Transformer
+        (token embeddings have ``hidden_dim`` features). See the user guide,
+        "Transformer architecture".
     cell : {"gru", "lstm", "rnn"}, default="gru"
         Recurrent cell of the encoder and decoder.
     hidden_dim : int, default=64
@@ -45,6 +58,12 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         Size of token embeddings / input projections; ``None`` uses ``hidden_dim``.
     depth : int or tuple of (int, int), default=1
         Number of layers, or ``(encoder_layers, decoder_layers)``.
+    n_heads : int, default=4
+        Attention heads of ``architecture="transformer"`` (ignored otherwise);
+        ``hidden_dim`` must be divisible by it.
+    feedforward_dim : int, default=None
+        Inner size of the Transformer's feed-forward blocks; ``None`` uses
+        ``4 * hidden_dim``. Ignored with ``architecture="rnn"``.
     decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
         Decoder mode (see :class:`Seq2SeqTransformer`); the decoder feeds back its own
         ``output_dim`` outputs where the mode uses previous outputs.
@@ -58,6 +77,10 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         attention without input feeding); under full teacher forcing the whole
         decoder then runs as one RNN call and the attention of all steps at once,
         which trains much faster on a GPU. The two are different models.
+    tie_embeddings : bool, default=False
+        Ignored (with a ``UserWarning`` when True): the classifier's decoder has
+        no token embedding to tie. Kept so both estimators share their
+        parameters.
     bidirectional : bool, default=False
         Bidirectional encoder.
     dropout : float, default=0.0
@@ -86,6 +109,25 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     lr : float, default=None
         ``None`` scales it with ``hidden_dim`` (see :class:`Seq2SeqTransformer`);
         the value used is ``lr_``.
+    lr_schedule : {"constant", "plateau", "noam"}, default=None
+        Learning-rate schedule, through skorch's ``LRScheduler`` (the rate used
+        is recorded per epoch, or per batch for ``"noam"``, as ``event_lr`` in the
+        net's history). ``None`` or ``"constant"``: ``lr`` throughout.
+        ``"plateau"``: PyTorch's ``ReduceLROnPlateau`` halves the rate after 2
+        epochs without a lower ``valid_loss`` (``train_loss`` without validation
+        data). ``"noam"`` (Vaswani et al., 2017): linear warm-up over
+        ``warmup_steps`` optimizer steps up to ``lr``, then decay with
+        ``1 / sqrt(step)``; ``lr`` is the peak rate (fairseq's ``inverse_sqrt``
+        convention). Schedules continue where they were with ``warm_start``.
+    warmup_steps : int, default=None
+        Warm-up optimizer steps of ``lr_schedule="noam"`` (OpenNMT's name;
+        ignored by the other schedules). ``None``: 10 % of the optimizer steps the
+        first fit plans (``max_epochs`` times the batches per epoch), at least 1;
+        the value used is ``warmup_steps_``.
+    label_smoothing : float, default=0.0
+        Label smoothing of the cross-entropy (PyTorch's ``label_smoothing``): the target
+        distribution puts ``1 - label_smoothing`` on the true class and spreads
+        ``label_smoothing`` uniformly over all classes.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
     clip_grad_norm : float or None, default=1.0
@@ -118,6 +160,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
     lr_ : float
         The learning rate used (``lr``, or the size-scaled default).
+    warmup_steps_ : int or None
+        The Noam warm-up used (``lr_schedule="noam"``), else None.
     n_epochs_ : int
         Epochs trained in all (over every warm-started ``fit``).
     interrupted_ : bool
@@ -149,13 +193,17 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     def __init__(
         self,
         *,
+        architecture: str = "rnn",
         cell: str = "gru",
         hidden_dim: int = 64,
         embedding_dim: int | None = None,
         depth: int | tuple[int, int] = 1,
+        n_heads: int = 4,
+        feedforward_dim: int | None = None,
         decoder: str = "attention",
         attention: str = "additive",
         input_feeding: bool = True,
+        tie_embeddings: bool = False,
         bidirectional: bool = False,
         dropout: float = 0.0,
         teacher_forcing_ratio: float = 1.0,
@@ -167,6 +215,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         max_epochs: int = 30,
         batch_size: int = 32,
         lr: float | None = None,
+        lr_schedule: str | None = None,
+        warmup_steps: int | None = None,
+        label_smoothing: float = 0.0,
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,
@@ -179,13 +230,17 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         random_state: Any = None,
         verbose: int = 0,
     ) -> None:
+        self.architecture = architecture
         self.cell = cell
         self.hidden_dim = hidden_dim
         self.embedding_dim = embedding_dim
         self.depth = depth
+        self.n_heads = n_heads
+        self.feedforward_dim = feedforward_dim
         self.decoder = decoder
         self.attention = attention
         self.input_feeding = input_feeding
+        self.tie_embeddings = tie_embeddings
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.teacher_forcing_ratio = teacher_forcing_ratio
@@ -197,6 +252,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.lr_schedule = lr_schedule
+        self.warmup_steps = warmup_steps
+        self.label_smoothing = label_smoothing
         self.optimizer = optimizer
         self.clip_grad_norm = clip_grad_norm
         self.early_stopping = early_stopping
@@ -360,6 +418,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                     "labels must be among the training classes."
                 )
             valid = (X_valid, np.searchsorted(self.classes_, y_valid).astype(np.int64))
+        self._check_training_options(cross_entropy=True)
         self._train(
             X_encoded,
             y_encoded.astype(np.int64),
@@ -371,6 +430,12 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
     def _build_module(self) -> torch.nn.Module:
         """The network for the fitted classes and inputs (untrained)."""
+        if self.architecture == "transformer":
+            return build_transformer_classifier(
+                n_classes=len(self.classes_),
+                **self._source_kwargs(),
+                **self._transformer_kwargs(),
+            )
         return build_sequence_classifier(
             n_classes=len(self.classes_),
             output_length=self.output_length,
@@ -379,8 +444,15 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
             **self._network_kwargs(),
         )
 
+    def _tie_embeddings_ignored(self) -> str | None:
+        return "Seq2SeqClassifier has no token outputs"
+
     def _loss_spec(self) -> tuple[str, type[torch.nn.Module], dict[str, Any]]:
-        return "classes", torch.nn.CrossEntropyLoss, {}
+        return (
+            "classes",
+            torch.nn.CrossEntropyLoss,
+            {"label_smoothing": self.label_smoothing},
+        )
 
     def _validation_scoring(self) -> list:
         return [

@@ -29,7 +29,7 @@ from typing import Any
 
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, PrintLog
+from skorch.callbacks import Callback, LRScheduler, PrintLog
 from skorch.utils import to_tensor
 from torch.utils.data import default_collate
 
@@ -176,6 +176,44 @@ class StopOnNonFiniteLoss(Callback):
             if value is not None and not math.isfinite(value):
                 self.diverged_ = (row["epoch"], name, value)
                 raise KeyboardInterrupt
+
+
+class NoamSchedule:
+    """Learning-rate factor of the Noam schedule (Vaswani et al., 2017), for
+    ``torch.optim.lr_scheduler.LambdaLR``: linear warm-up over ``warmup_steps``
+    optimizer steps to the full learning rate, then decay with the inverse square
+    root of the step, ``min(s / w, sqrt(w / s))`` at step ``s = index + 1``.
+
+    The peak is the optimizer's learning rate itself (fairseq's
+    ``inverse_sqrt`` convention), not the paper's ``d_model ** -0.5`` scale.
+    A class, not a lambda, so that the net pickles.
+
+    Parameters
+    ----------
+    warmup_steps : int
+        Optimizer steps of the warm-up (>= 1).
+    """
+
+    def __init__(self, warmup_steps: int) -> None:
+        self.warmup_steps = warmup_steps
+
+    def __call__(self, index: int) -> float:
+        step = index + 1
+        return min(step / self.warmup_steps, math.sqrt(self.warmup_steps / step))
+
+
+class BatchLRScheduler(LRScheduler):
+    """skorch's ``LRScheduler`` stepped every optimizer step, which resumes at the
+    right step when training continues (``warm_start``, a loaded model).
+
+    skorch restarts a scheduler at the number of *epochs* trained; a per-batch
+    schedule must restart at the number of optimizer steps, which skorch counts
+    (``batch_idx_``, from the history's ``train_batch_count``).
+    """
+
+    def _get_scheduler(self, net: Any, policy: Any, **scheduler_kwargs: Any) -> Any:
+        scheduler_kwargs.setdefault("last_epoch", self.batch_idx_ - 1)
+        return policy(net.optimizer_, **scheduler_kwargs)
 
 
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")

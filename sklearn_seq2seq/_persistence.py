@@ -175,8 +175,10 @@ def save(estimator: Any, path: str | Path) -> None:
         {key: value for key, value in row.items() if key != "batches"}
         for row in net.history
     ]
+    # Copies: safetensors refuses tensors that share memory, which tied
+    # parameters (tie_embeddings) do; the rebuilt module ties them again.
     tensors = {
-        f"module.{key}": value.detach().cpu().contiguous()
+        f"module.{key}": value.detach().to("cpu", copy=True).contiguous()
         for key, value in net.module_.state_dict().items()
     }
     optimizer_state = net.optimizer_.state_dict()

@@ -17,21 +17,16 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import EpochScoring
 
 from ._base import INFERENCE_BATCH_SIZE, BaseSeq2Seq, user_stacklevel
-from ._inputs import (
-    BOS_INDEX,
-    EOS_INDEX,
-    PAD_INDEX,
-    UNK_INDEX,
-    SequenceCodec,
-    as_reusable,
-)
+from ._inputs import SequenceCodec, as_reusable
 from ._validation import IntervalNotBool as Interval
 from ._validation import check_sequences, tokenize
+from ._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
 from .metrics import sequence_metric
 from .nn import (
     beam_search,
     beam_search_nbest,
     build_encoder_decoder,
+    build_transformer,
     greedy_search,
     sample_search,
 )
@@ -44,18 +39,32 @@ TEXT_KINDS = ("str", "tokens")  # the kinds that lowercase applies to
 class Seq2SeqTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSeq2Seq
 ):
-    """Encoder–decoder RNN that maps sequences to sequences.
+    """Encoder–decoder network that maps sequences to sequences.
 
     A *transformer* in scikit-learn's sense (it has ``transform``, giving encoder
-    features), not a Transformer network: encoder and decoder are recurrent (GRU, LSTM
-    or plain RNN cells). Trained through skorch on PyTorch. Token targets (strings,
-    token lists, id arrays) are learned with a softmax and a cross-entropy that ignores
-    padding and predicted by greedy search, batched beam search or sampling (see
-    ``decoding``); float targets are learned with mean squared error and predicted for
-    as many steps as the training targets had.
+    features). The network is recurrent by default (GRU, LSTM or plain RNN cells),
+    or a Transformer network with ``architecture="transformer"``. Trained through
+    skorch on PyTorch. Token targets (strings, token lists, id arrays) are learned
+    with a softmax and a cross-entropy that ignores padding and predicted by greedy
+    search, batched beam search or sampling (see ``decoding``); float targets are
+    learned with mean squared error and predicted for as many steps as the training
+    targets had.
 
     Parameters
     ----------
+    architecture : {"rnn", "transformer"}, default="rnn"
+        ``"rnn"``: recurrent encoder and decoder (``cell`` picks GRU, LSTM or plain
+        RNN cells). ``"transformer"``: a pre-norm Transformer
+        encoder–decoder (Vaswani et al., 2017) with sinusoidal positions, padding
+        and causal masks: ``depth`` counts its layers, ``hidden_dim`` is the model
+        size, ``n_heads`` and ``feedforward_dim`` shape the layers, ``dropout``
+        applies throughout. Decoding caches each layer's keys and values, so a
+        step does not recompute the prefix; ``predict_with_attention`` returns the
+        last decoder layer's cross-attention averaged over the heads.
+        ``cell``, ``decoder``, ``attention``, ``input_feeding``, ``bidirectional``
+        and ``embedding_dim`` are recurrent-only and ignored by the Transformer
+        (token embeddings have ``hidden_dim`` features). See the user guide,
+        "Transformer architecture".
     cell : {"gru", "lstm", "rnn"}, default="gru"
         Recurrent cell of the encoder and decoder.
     hidden_dim : int, default=64
@@ -68,6 +77,12 @@ class Seq2SeqTransformer(
         the top layers are aligned: decoder layer ``i`` counted from the top starts
         from encoder layer ``i`` counted from the top; extra decoder layers start from
         the encoder's top layer.
+    n_heads : int, default=4
+        Attention heads of ``architecture="transformer"`` (ignored otherwise);
+        ``hidden_dim`` must be divisible by it.
+    feedforward_dim : int, default=None
+        Inner size of the Transformer's feed-forward blocks; ``None`` uses
+        ``4 * hidden_dim``. Ignored with ``architecture="rnn"``.
     decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
         Decoder mode. ``"simple"``: the context vector is the input at every step;
         ``"feedback"``: the previous output is the input, the context only initialises
@@ -84,6 +99,15 @@ class Seq2SeqTransformer(
         attention without input feeding); under full teacher forcing the whole
         decoder then runs as one RNN call and the attention of all steps at once,
         which trains much faster on a GPU. The two are different models.
+    tie_embeddings : bool, default=False
+        Share one weight matrix between the decoder's input embedding and its
+        output projection (Press & Wolf, 2017; Inan et al., 2017): fewer
+        parameters, often better small models. Token targets and decoders that
+        read their previous output (``"feedback"``, ``"peek"``, ``"attention"``)
+        only; needs ``embedding_dim=None`` or ``== hidden_dim`` (else
+        ``ValueError``). Where there is nothing to tie (``decoder="simple"``,
+        float targets) it is ignored with a ``UserWarning``, so that a grid
+        search may cross it with ``decoder``.
     bidirectional : bool, default=False
         Bidirectional encoder; both directions are combined to ``hidden_dim``.
     dropout : float, default=0.0
@@ -184,6 +208,27 @@ class Seq2SeqTransformer(
         0.0025 at 64, 0.00125 at 256): at 0.005, models of 64 or more units
         diverged on long sequences (see the user guide), while small ones learn
         fastest with it. The value used is ``lr_``.
+    lr_schedule : {"constant", "plateau", "noam"}, default=None
+        Learning-rate schedule, through skorch's ``LRScheduler`` (the rate used
+        is recorded per epoch, or per batch for ``"noam"``, as ``event_lr`` in the
+        net's history). ``None`` or ``"constant"``: ``lr`` throughout.
+        ``"plateau"``: PyTorch's ``ReduceLROnPlateau`` halves the rate after 2
+        epochs without a lower ``valid_loss`` (``train_loss`` without validation
+        data). ``"noam"`` (Vaswani et al., 2017): linear warm-up over
+        ``warmup_steps`` optimizer steps up to ``lr``, then decay with
+        ``1 / sqrt(step)``; ``lr`` is the peak rate (fairseq's ``inverse_sqrt``
+        convention). Schedules continue where they were with ``warm_start``.
+    warmup_steps : int, default=None
+        Warm-up optimizer steps of ``lr_schedule="noam"`` (OpenNMT's name;
+        ignored by the other schedules). ``None``: 10 % of the optimizer steps the
+        first fit plans (``max_epochs`` times the batches per epoch), at least 1;
+        the value used is ``warmup_steps_``.
+    label_smoothing : float, default=0.0
+        Label smoothing of the cross-entropy (PyTorch's ``label_smoothing``): the target
+        distribution puts ``1 - label_smoothing`` on the true token and spreads
+        ``label_smoothing`` uniformly over all ids of the target vocabulary; padding
+        positions are still ignored. Ignored (with a ``UserWarning``) for float targets,
+        which are learned with mean squared error.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
     clip_grad_norm : float or None, default=1.0
@@ -236,6 +281,8 @@ class Seq2SeqTransformer(
         ``y=None``): only then may ``score`` be called without ``y``.
     lr_ : float
         The learning rate used (``lr``, or the size-scaled default).
+    warmup_steps_ : int or None
+        The Noam warm-up used (``lr_schedule="noam"``), else None.
     n_epochs_ : int
         Epochs trained in all (over every warm-started ``fit``).
     interrupted_ : bool
@@ -288,13 +335,17 @@ class Seq2SeqTransformer(
     def __init__(
         self,
         *,
+        architecture: str = "rnn",
         cell: str = "gru",
         hidden_dim: int = 64,
         embedding_dim: int | None = None,
         depth: int | tuple[int, int] = 1,
+        n_heads: int = 4,
+        feedforward_dim: int | None = None,
         decoder: str = "attention",
         attention: str = "additive",
         input_feeding: bool = True,
+        tie_embeddings: bool = False,
         bidirectional: bool = False,
         dropout: float = 0.0,
         teacher_forcing_ratio: float = 1.0,
@@ -320,6 +371,9 @@ class Seq2SeqTransformer(
         max_epochs: int = 30,
         batch_size: int = 32,
         lr: float | None = None,
+        lr_schedule: str | None = None,
+        warmup_steps: int | None = None,
+        label_smoothing: float = 0.0,
         optimizer: Any = "adam",
         clip_grad_norm: float | None = 1.0,
         early_stopping: bool = False,
@@ -332,13 +386,17 @@ class Seq2SeqTransformer(
         random_state: Any = None,
         verbose: int = 0,
     ) -> None:
+        self.architecture = architecture
         self.cell = cell
         self.hidden_dim = hidden_dim
         self.embedding_dim = embedding_dim
         self.depth = depth
+        self.n_heads = n_heads
+        self.feedforward_dim = feedforward_dim
         self.decoder = decoder
         self.attention = attention
         self.input_feeding = input_feeding
+        self.tie_embeddings = tie_embeddings
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.teacher_forcing_ratio = teacher_forcing_ratio
@@ -364,6 +422,9 @@ class Seq2SeqTransformer(
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
+        self.lr_schedule = lr_schedule
+        self.warmup_steps = warmup_steps
+        self.label_smoothing = label_smoothing
         self.optimizer = optimizer
         self.clip_grad_norm = clip_grad_norm
         self.early_stopping = early_stopping
@@ -525,6 +586,7 @@ class Seq2SeqTransformer(
                 "sequences, but the targets are float sequences; use "
                 "validation_scoring=None (valid_loss is reported)."
             )
+        self._check_training_options(cross_entropy=codec.is_tokens)
         self._train(X_encoded, trg, warm=warm, valid=valid, incremental=incremental)
         self._n_features_out = self.hidden_dim
         self.autoencoder_ = autoencoder
@@ -575,18 +637,44 @@ class Seq2SeqTransformer(
             if codec.is_tokens
             else {"trg_features": codec.n_features_}
         )
+        tie = bool(self.tie_embeddings) and self._tie_embeddings_ignored() is None
+        if self.architecture == "transformer":
+            return build_transformer(
+                **self._source_kwargs(),
+                **target_kwargs,
+                **self._transformer_kwargs(),
+                tie_embeddings=tie,
+                teacher_forcing_ratio=self.teacher_forcing_ratio,
+                pad_index=PAD_INDEX,
+                bos_index=BOS_INDEX,
+            )
         return build_encoder_decoder(
             **self._source_kwargs(),
             **target_kwargs,
             **self._network_kwargs(),
+            tie_embeddings=tie,
             teacher_forcing_ratio=self.teacher_forcing_ratio,
             pad_index=PAD_INDEX,
             bos_index=BOS_INDEX,
         )
 
+    def _tie_embeddings_ignored(self) -> str | None:
+        if not self.target_codec_.is_tokens:
+            return "the targets are float sequences, which have no embedding"
+        if self.architecture == "rnn" and self.decoder == "simple":
+            return (
+                "decoder='simple' does not read its previous output, so it has no "
+                "input embedding to tie"
+            )
+        return None
+
     def _loss_spec(self) -> tuple[str, type[torch.nn.Module], dict[str, Any]]:
         if self.target_codec_.is_tokens:
-            return "tokens", torch.nn.CrossEntropyLoss, {"ignore_index": PAD_INDEX}
+            return (
+                "tokens",
+                torch.nn.CrossEntropyLoss,
+                {"ignore_index": PAD_INDEX, "label_smoothing": self.label_smoothing},
+            )
         return "vectors", torch.nn.MSELoss, {}
 
     # -- prediction -----------------------------------------------------------------
@@ -825,13 +913,15 @@ class Seq2SeqTransformer(
         attention : list of ndarray
             One array per sample of shape ``(output_steps, source_length)``; for
             token targets the rows are the predicted tokens and the final ``<eos>``.
-            Each row sums to 1 over the source (0 for an empty source).
+            Each row sums to 1 over the source (0 for an empty source). With
+            ``architecture="transformer"``: the last decoder layer's
+            cross-attention, averaged over the heads.
         """
         check_is_fitted(self)
-        if self.decoder != "attention":
+        if self.architecture == "rnn" and self.decoder != "attention":
             raise ValueError(
-                "predict_with_attention needs decoder='attention', got "
-                f"decoder={self.decoder!r}."
+                "predict_with_attention needs decoder='attention' (or "
+                f"architecture='transformer'), got decoder={self.decoder!r}."
             )
         y_pred, attention = self._decode(X, with_attention=True)
         return y_pred, attention  # type: ignore[return-value]
@@ -1026,7 +1116,10 @@ class Seq2SeqTransformer(
         return np.concatenate(totals) if totals else np.zeros(0)
 
     def transform(self, X: Any) -> np.ndarray:
-        """Fixed-length encoder features: the encoder's final top-layer state.
+        """Fixed-length encoder features: the recurrent encoder's final top-layer
+        state, or (``architecture="transformer"``) the mean of the Transformer
+        encoder's output over the sequence's real positions (zero for an empty
+        sequence).
 
         Parameters
         ----------
@@ -1038,6 +1131,16 @@ class Seq2SeqTransformer(
         X_new : ndarray of shape (n_samples, hidden_dim)
             One feature vector per sequence (the sequence-autoencoder
             features of Dai & Le, 2015).
+
+        Examples
+        --------
+        >>> from sklearn_seq2seq import Seq2SeqTransformer
+        >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 5
+        >>> model = Seq2SeqTransformer(
+        ...     architecture="transformer", hidden_dim=8, max_epochs=1, random_state=0
+        ... ).fit(X)
+        >>> model.transform(X[:3]).shape
+        (3, 8)
         """
         check_is_fitted(self)
         X_encoded = self._encode_source(X)

@@ -53,3 +53,19 @@ def test_quick_benchmark_prints_every_table_with_a_row_per_decoder():
         assert low <= wall_ratio <= high, row
     for row in table_rows(lines, "Beam search"):
         assert row[-1] == "4/4"  # batched and one-at-a-time outputs agree
+
+
+def test_transformer_cache_benchmark_decodes_alike():
+    """The cached and the prefix-recomputing Transformer decoders give the same
+    beam-search hypotheses (the speed-up itself is only printed)."""
+    script = SCRIPT.parent / "bench_transformer_cache.py"
+    completed = subprocess.run(
+        [sys.executable, str(script), "--length", "6", "--batch", "3"],
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "same hypotheses: True" in completed.stdout
+    assert re.search(r"^speed-up\s+: [\d.]+x$", completed.stdout, flags=re.M)

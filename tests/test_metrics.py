@@ -648,3 +648,20 @@ def test_transformer_score_is_the_bleu_scorer():
         hidden_dim=8, max_epochs=2, random_state=0, device="cpu"
     ).fit(X, y)
     assert model.score(X, y) == pytest.approx(bleu_scorer(model, X, y))
+
+
+def test_sequence_metric_counts_characters_for_character_models():
+    """The one rule the scorers and the demo share: BLEU over characters for a
+    character model, with the effective order for short word targets."""
+    from sklearn_seq2seq.metrics import sequence_metric
+
+    truth = ["ellohay orldway", "appleway"]
+    assert sequence_metric("bleu", truth, truth, analyzer="char") == pytest.approx(100)
+    # Plain word BLEU-4 of sentences of at most two words is 0 even when all are
+    # right; the effective order scores them.
+    assert bleu_score(truth, truth) == 0
+    assert sequence_metric("bleu", truth, truth) == pytest.approx(100)
+    partly_right = ["ellohay orldwya", "appleway"]
+    char_bleu = sequence_metric("bleu", truth, partly_right, analyzer="char")
+    assert 0 < char_bleu < 100
+    assert sequence_metric("exact_match", truth, partly_right, analyzer="char") == 0.5

@@ -3,13 +3,16 @@
 Independent of skorch and scikit-learn; the estimators build these modules in ``fit``.
 """
 
+from ._utils import CELLS
 from .attention import (
+    ATTENTION_SCORES,
     AttentionMechanism,
     BahdanauAttention,
     LuongAttention,
     build_attention,
 )
 from .decoders import (
+    DECODERS,
     AttentionDecoder,
     DecoderState,
     FeedbackDecoder,
@@ -33,8 +36,19 @@ from .search import (
     greedy_search,
     sample_search,
 )
+from .transformer import (
+    TransformerClassifierModule,
+    TransformerDecoder,
+    TransformerEncoder,
+    TransformerEncoderDecoder,
+    build_transformer,
+    build_transformer_classifier,
+)
 
 __all__ = [
+    "ATTENTION_SCORES",
+    "CELLS",
+    "DECODERS",
     "AttentionDecoder",
     "AttentionMechanism",
     "BahdanauAttention",
@@ -49,12 +63,18 @@ __all__ = [
     "SearchOutput",
     "SequenceClassifierModule",
     "SimpleDecoder",
+    "TransformerClassifierModule",
+    "TransformerDecoder",
+    "TransformerEncoder",
+    "TransformerEncoderDecoder",
     "beam_search",
     "beam_search_nbest",
     "build_attention",
     "build_decoder",
     "build_encoder_decoder",
     "build_sequence_classifier",
+    "build_transformer",
+    "build_transformer_classifier",
     "greedy_search",
     "sample_search",
 ]

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 import torch
 from torch import Tensor, nn
 
+from .._vocabulary import BOS_INDEX, PAD_INDEX
 from ._utils import (
     Hidden,
     make_dropout,
@@ -91,6 +92,11 @@ class DecoderState:
             any_empty_source=self.any_empty_source,
         )
 
+    def reorder(self, index: Tensor) -> DecoderState:
+        """Beam search: hypotheses move within their sequence's block of identical
+        encoder rows, so only the recurrent state is reordered."""
+        return replace(self, hidden=select_hidden(self.hidden, index))
+
 
 class RecurrentDecoder(nn.Module):
     """Base class of the decoders: input layer, RNN stack, output head and the loop.
@@ -122,6 +128,11 @@ class RecurrentDecoder(nn.Module):
         state), which lets teacher-forced training run in one RNN call.
     pad_index, bos_index : int
         Ids of padding and ``<bos>`` for token output.
+    tie_embeddings : bool, default=False
+        Token output of a mode that reads its previous output only: the output
+        layer's weight *is* the input embedding's (Press & Wolf, 2017; Inan et al.,
+        2017), one parameter, initialised as the embedding; the output layer keeps
+        its own bias. Needs ``embedding_dim == hidden_dim``.
     """
 
     #: The mode's name, as the estimators' ``decoder`` parameter spells it.
@@ -143,8 +154,9 @@ class RecurrentDecoder(nn.Module):
         dropout: float = 0.0,
         attention: str = "additive",
         input_feeding: bool = True,
-        pad_index: int = 0,
-        bos_index: int = 2,
+        pad_index: int = PAD_INDEX,
+        bos_index: int = BOS_INDEX,
+        tie_embeddings: bool = False,
     ) -> None:
         super().__init__()
         self.input_feeding = input_feeding
@@ -179,6 +191,20 @@ class RecurrentDecoder(nn.Module):
             self.attention = build_attention(attention, hidden_dim, hidden_dim)
             self.attention_layer = nn.Linear(2 * hidden_dim, hidden_dim)
         self.output_layer = nn.Linear(hidden_dim, self.output_size)  # type: ignore[arg-type]
+        self.tie_embeddings = tie_embeddings
+        if tie_embeddings:
+            if not (self.is_token_output and self.feeds_previous_output):
+                raise ValueError(
+                    "tie_embeddings needs token output and a decoder that reads its "
+                    f"previous output (not {self.mode!r} with "
+                    f"{'token' if self.is_token_output else 'vector'} output)."
+                )
+            if embedding_dim != hidden_dim:
+                raise ValueError(
+                    "tie_embeddings needs embedding_dim == hidden_dim, got "
+                    f"{embedding_dim} and {hidden_dim}."
+                )
+            self.output_layer.weight = self.input_layer.weight
 
     # -- state ---------------------------------------------------------------------
     def init_state(

@@ -18,6 +18,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from .._vocabulary import PAD_INDEX
 from ._utils import (
     Hidden,
     lengths_to_mask,
@@ -65,7 +66,7 @@ class RecurrentEncoder(nn.Module):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
-        pad_index: int = 0,
+        pad_index: int = PAD_INDEX,
     ) -> None:
         super().__init__()
         if (vocab_size is None) == (n_features is None):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from .._vocabulary import BOS_INDEX, PAD_INDEX
 from ._utils import Hidden, lengths_to_mask
 from .decoders import DecoderState, RecurrentDecoder, build_decoder
 from .encoders import RecurrentEncoder
@@ -145,6 +146,7 @@ def _build_parts(
     pad_index: int,
     bos_index: int,
     input_feeding: bool = True,
+    tie_embeddings: bool = False,
 ) -> tuple[RecurrentEncoder, RecurrentDecoder]:
     """The encoder and decoder both models are made of."""
     encoder_layers, decoder_layers = _split_depth(depth)
@@ -173,6 +175,7 @@ def _build_parts(
         input_feeding=input_feeding,
         pad_index=pad_index,
         bos_index=bos_index,
+        tie_embeddings=tie_embeddings,
     )
     return encoder, decoder_module
 
@@ -193,14 +196,17 @@ def build_encoder_decoder(
     bidirectional: bool = False,
     dropout: float = 0.0,
     teacher_forcing_ratio: float = 1.0,
-    pad_index: int = 0,
-    bos_index: int = 2,
+    pad_index: int = PAD_INDEX,
+    bos_index: int = BOS_INDEX,
+    tie_embeddings: bool = False,
 ) -> EncoderDecoder:
     """Build an :class:`EncoderDecoder`.
 
     Give one of ``src_vocab_size`` (token source) and ``src_features`` (vector source),
     and one of ``trg_vocab_size`` (token target) and ``trg_features`` (vector target).
-    ``depth`` is an int or ``(encoder_layers, decoder_layers)``.
+    ``depth`` is an int or ``(encoder_layers, decoder_layers)``;
+    ``tie_embeddings`` shares the decoder's input embedding with its output layer
+    (see :class:`~.decoders.RecurrentDecoder`).
     """
     encoder, decoder_module = _build_parts(
         src_vocab_size=src_vocab_size,
@@ -218,6 +224,7 @@ def build_encoder_decoder(
         dropout=dropout,
         pad_index=pad_index,
         bos_index=bos_index,
+        tie_embeddings=tie_embeddings,
     )
     return EncoderDecoder(
         encoder, decoder_module, teacher_forcing_ratio=teacher_forcing_ratio
@@ -240,7 +247,7 @@ def build_sequence_classifier(
     input_feeding: bool = True,
     bidirectional: bool = False,
     dropout: float = 0.0,
-    pad_index: int = 0,
+    pad_index: int = PAD_INDEX,
 ) -> SequenceClassifierModule:
     """Build a :class:`SequenceClassifierModule` (the Keras seq2seq classifier).
 

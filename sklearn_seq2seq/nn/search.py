@@ -34,13 +34,12 @@ log-probability of it. When every token is forbidden, the sequence ends there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import NamedTuple
 
 import torch
 from torch import Tensor
 
-from ._utils import select_hidden
+from .._vocabulary import PAD_INDEX
 from .model import EncoderDecoder
 
 _MASK32 = 0xFFFFFFFF
@@ -223,7 +222,7 @@ def greedy_search(
     *,
     max_length: int | Tensor,
     eos_index: int,
-    pad_index: int = 0,
+    pad_index: int = PAD_INDEX,
     blocked_indices: Sequence[int] = (),
     return_attention: bool = True,
     min_length: int = 0,
@@ -284,7 +283,7 @@ def sample_search(
     temperature: float = 1.0,
     top_k: int | None = None,
     top_p: float | None = None,
-    pad_index: int = 0,
+    pad_index: int = PAD_INDEX,
     blocked_indices: Sequence[int] = (),
     return_attention: bool = True,
     min_length: int = 0,
@@ -421,7 +420,7 @@ def beam_search(
     beam_width: int,
     max_length: int | Tensor,
     eos_index: int,
-    pad_index: int = 0,
+    pad_index: int = PAD_INDEX,
     length_penalty: float = 0.0,
     blocked_indices: Sequence[int] = (),
     return_attention: bool = True,
@@ -504,7 +503,7 @@ def beam_search_nbest(
     n_best: int,
     max_length: int | Tensor,
     eos_index: int,
-    pad_index: int = 0,
+    pad_index: int = PAD_INDEX,
     length_penalty: float = 0.0,
     blocked_indices: Sequence[int] = (),
     return_attention: bool = True,
@@ -709,8 +708,8 @@ def beam_search_nbest(
             torch.arange(len(active), device=device).unsqueeze(1) * k + alive_origin
         ).view(-1)
         # Hypotheses only move within their sequence's block of k identical encoder
-        # rows, so only the recurrent state needs reordering.
-        state = replace(state, hidden=select_hidden(state.hidden, flat))
+        # rows, so only the recurrent state (or the decoded prefix) is reordered.
+        state = state.reorder(flat)
         prev = alive_tokens[:, :, -1].reshape(-1)
 
     if pool_tokens.shape[2] == 0:  # nothing could be generated at all

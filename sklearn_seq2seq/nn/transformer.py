@@ -1,0 +1,670 @@
+"""The Transformer encoder–decoder (Vaswani et al., 2017), pre-norm.
+
+- :class:`TransformerEncoder` — token embedding (scaled by ``sqrt(d_model)``) or a
+  linear projection of float vectors, sinusoidal positions, a stack of PyTorch's
+  ``nn.TransformerEncoderLayer`` (``norm_first=True``) and a final layer norm;
+  padding is masked out of the self-attention and zeroed in the output;
+- :class:`TransformerDecoder` — the same input layer for the previous outputs, then
+  layers of causal self-attention, cross-attention over the encoder output and a
+  feed-forward block (pre-norm), a final layer norm and the output projection. Its
+  own layers rather than ``nn.TransformerDecoderLayer``: decoding a step reuses the
+  keys and values of the prefix (a cache), and the cross-attention weights of the
+  last layer, averaged over the heads, are returned for ``predict_with_attention``;
+- :class:`TransformerEncoderDecoder` exposes what the search functions and the
+  estimators use of the recurrent :class:`~.model.EncoderDecoder`:
+  ``encode(src, src_lengths)`` → a state, ``decoder.step(prev, state)`` → logits,
+  new state, attention weights, ``state.context`` (the mean of the encoder states
+  over real positions: ``transform`` features) and ``forward``;
+- :class:`TransformerClassifierModule` — encoder, mean over real positions, linear
+  layer (the classic Transformer-encoder sequence classifier).
+
+Shapes as in :mod:`.decoders`: ``trg_input`` ``(batch, trg_len)`` ids starting with
+``<bos>`` or ``(batch, trg_len, n_features)`` floats starting with zeros; outputs
+``(batch, trg_len, vocab_size | n_features)``; weights ``(batch, trg_len, src_len)``.
+An empty source (length 0) is valid: its encoder output and context are zero and its
+attention weights are 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import torch
+from torch import Tensor, nn
+
+from .._vocabulary import BOS_INDEX, PAD_INDEX
+from ._utils import lengths_to_mask, make_dropout
+from .model import EncoderDecoder
+
+
+def sinusoidal_positions(
+    length: int, d_model: int, *, offset: int = 0, like: Tensor
+) -> Tensor:
+    """Sinusoidal position encodings ``(length, d_model)`` for positions
+    ``offset, ..., offset + length - 1`` (sines on even, cosines on odd features)."""
+    position = torch.arange(
+        offset, offset + length, device=like.device, dtype=torch.float64
+    ).unsqueeze(1)
+    frequency = torch.exp(
+        torch.arange(0, d_model, 2, device=like.device, dtype=torch.float64)
+        * (-math.log(10000.0) / d_model)
+    )
+    encoding = torch.zeros(length, d_model, device=like.device, dtype=torch.float64)
+    encoding[:, 0::2] = torch.sin(position * frequency)
+    encoding[:, 1::2] = torch.cos(position * frequency)[:, : d_model // 2]
+    return encoding.to(like.dtype)
+
+
+class InputLayer(nn.Module):
+    """Token embedding scaled by ``sqrt(d_model)`` or a linear projection of
+    vectors, plus sinusoidal positions and dropout.
+
+    Parameters
+    ----------
+    d_model : int
+    vocab_size, n_features : int, default=None
+        Exactly one: token ids or float vectors.
+    dropout : float, default=0.0
+    pad_index : int, default=0
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        *,
+        vocab_size: int | None = None,
+        n_features: int | None = None,
+        dropout: float = 0.0,
+        pad_index: int = PAD_INDEX,
+    ) -> None:
+        super().__init__()
+        if (vocab_size is None) == (n_features is None):
+            raise ValueError("Give exactly one of vocab_size and n_features.")
+        self.d_model = d_model
+        self.is_tokens = vocab_size is not None
+        if vocab_size is not None:
+            self.embedding: nn.Module = nn.Embedding(
+                vocab_size, d_model, padding_idx=pad_index
+            )
+            # N(0, 1/d): the scaled embedding starts at unit variance, and as a
+            # tied output projection it gives logits of unit scale.
+            nn.init.normal_(self.embedding.weight, std=d_model**-0.5)
+            with torch.no_grad():
+                self.embedding.weight[pad_index].zero_()
+            self.scale = math.sqrt(d_model)
+        else:
+            self.embedding = nn.Linear(n_features, d_model)  # type: ignore[arg-type]
+            self.scale = 1.0
+        self.dropout = make_dropout(dropout)
+
+    def forward(self, x: Tensor, offset: int = 0) -> Tensor:
+        """``(batch, len)`` ids or ``(batch, len, n_features)`` → ``(batch, len,
+        d_model)``; positions start at ``offset``."""
+        embedded = self.embedding(x) * self.scale
+        positions = sinusoidal_positions(
+            embedded.shape[1], self.d_model, offset=offset, like=embedded
+        )
+        return self.dropout(embedded + positions)
+
+
+class TransformerEncoder(nn.Module):
+    """Input layer, ``num_layers`` pre-norm ``nn.TransformerEncoderLayer``s and a
+    final layer norm.
+
+    Parameters
+    ----------
+    d_model : int
+    n_heads : int
+        ``d_model`` must be divisible by it.
+    vocab_size, n_features : int, default=None
+        Exactly one: token or float input.
+    num_layers : int, default=1
+    feedforward_dim : int, default=None
+        Inner size of the feed-forward blocks (``None`` = ``4 * d_model``).
+    dropout : float, default=0.0
+    pad_index : int, default=0
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        n_heads: int,
+        *,
+        vocab_size: int | None = None,
+        n_features: int | None = None,
+        num_layers: int = 1,
+        feedforward_dim: int | None = None,
+        dropout: float = 0.0,
+        pad_index: int = PAD_INDEX,
+    ) -> None:
+        super().__init__()
+        self.is_token_input = vocab_size is not None
+        self.d_model = d_model
+        self.input_layer = InputLayer(
+            d_model,
+            vocab_size=vocab_size,
+            n_features=n_features,
+            dropout=dropout,
+            pad_index=pad_index,
+        )
+        layer = nn.TransformerEncoderLayer(
+            d_model,
+            n_heads,
+            dim_feedforward=feedforward_dim or 4 * d_model,
+            dropout=dropout,
+            batch_first=True,
+            norm_first=True,
+        )
+        self.layers = nn.TransformerEncoder(
+            layer, num_layers, enable_nested_tensor=False
+        )
+        self.norm = nn.LayerNorm(d_model)
+
+    def forward(self, src: Tensor, src_lengths: Tensor) -> tuple[Tensor, Tensor]:
+        """Encode a padded batch.
+
+        Returns
+        -------
+        encoder_output : Tensor
+            ``(batch, src_len, d_model)``, zero on padding.
+        src_mask : Tensor
+            ``(batch, src_len)``, True on real positions.
+        """
+        src_mask = lengths_to_mask(src_lengths, src.shape[1])
+        # An empty source would have every key masked (NaN): let it attend to its
+        # first (padding) position; its output is zeroed below.
+        key_padding = ~src_mask
+        key_padding[:, 0] &= src_lengths > 0
+        x = self.layers(self.input_layer(src), src_key_padding_mask=key_padding)
+        output = self.norm(x) * src_mask.unsqueeze(2).to(x.dtype)
+        return output, src_mask
+
+
+def mean_pool(encoder_output: Tensor, src_mask: Tensor) -> Tensor:
+    """Mean of ``encoder_output`` over real positions ``(batch, d_model)``; zero
+    for an empty sequence."""
+    weights = src_mask.to(encoder_output.dtype)
+    total = (encoder_output * weights.unsqueeze(2)).sum(dim=1)
+    return total / weights.sum(dim=1, keepdim=True).clamp(min=1.0)
+
+
+class MultiHeadAttention(nn.Module):
+    """Scaled dot-product attention over ``n_heads`` heads whose keys and values
+    can be projected once and reused (the decoder's cache).
+
+    Parameters
+    ----------
+    d_model, n_heads : int
+    dropout : float, default=0.0
+        On the attention weights.
+    """
+
+    def __init__(self, d_model: int, n_heads: int, dropout: float = 0.0) -> None:
+        super().__init__()
+        if d_model % n_heads:
+            raise ValueError(
+                f"d_model={d_model} must be divisible by n_heads={n_heads}."
+            )
+        self.n_heads = n_heads
+        self.head_dim = d_model // n_heads
+        self.query = nn.Linear(d_model, d_model)
+        self.key = nn.Linear(d_model, d_model)
+        self.value = nn.Linear(d_model, d_model)
+        self.output = nn.Linear(d_model, d_model)
+        self.dropout = make_dropout(dropout)
+
+    def _heads(self, x: Tensor) -> Tensor:
+        # batch x len x d_model -> batch x heads x len x head_dim
+        batch, length, _ = x.shape
+        return x.view(batch, length, self.n_heads, self.head_dim).transpose(1, 2)
+
+    def keys_values(self, x: Tensor) -> tuple[Tensor, Tensor]:
+        """Projected keys and values ``(batch, heads, len, head_dim)``."""
+        return self._heads(self.key(x)), self._heads(self.value(x))
+
+    def forward(
+        self, x: Tensor, keys: Tensor, values: Tensor, mask: Tensor | None = None
+    ) -> tuple[Tensor, Tensor]:
+        """Attend from ``x`` ``(batch, q_len, d_model)``.
+
+        ``mask`` (broadcast to ``(batch, q_len, k_len)``) is True where a query may
+        attend. Returns the output ``(batch, q_len, d_model)`` and the weights
+        averaged over the heads ``(batch, q_len, k_len)``.
+        """
+        query = self._heads(self.query(x))
+        scores = query @ keys.transpose(2, 3) / math.sqrt(self.head_dim)
+        if mask is not None:
+            scores = scores.masked_fill(~mask.unsqueeze(1), float("-inf"))
+        weights = torch.softmax(scores, dim=-1)  # batch x heads x q_len x k_len
+        context = self.dropout(weights) @ values  # batch x heads x q_len x head_dim
+        batch, _, q_len, _ = context.shape
+        context = context.transpose(1, 2).reshape(batch, q_len, -1)
+        return self.output(context), weights.mean(dim=1)
+
+
+class TransformerDecoderLayer(nn.Module):
+    """Pre-norm decoder layer: causal self-attention, cross-attention, feed-forward.
+
+    Parameters
+    ----------
+    d_model, n_heads, feedforward_dim : int
+    dropout : float, default=0.0
+    """
+
+    def __init__(
+        self, d_model: int, n_heads: int, feedforward_dim: int, dropout: float = 0.0
+    ) -> None:
+        super().__init__()
+        self.self_attention = MultiHeadAttention(d_model, n_heads, dropout)
+        self.cross_attention = MultiHeadAttention(d_model, n_heads, dropout)
+        self.feedforward = nn.Sequential(
+            nn.Linear(d_model, feedforward_dim),
+            nn.ReLU(),
+            make_dropout(dropout),
+            nn.Linear(feedforward_dim, d_model),
+        )
+        self.norms = nn.ModuleList(nn.LayerNorm(d_model) for _ in range(3))
+        self.dropout = make_dropout(dropout)
+
+    def forward(
+        self,
+        x: Tensor,
+        memory: tuple[Tensor, Tensor],
+        memory_mask: Tensor,
+        cache: tuple[Tensor, Tensor] | None = None,
+        causal_mask: Tensor | None = None,
+    ) -> tuple[Tensor, tuple[Tensor, Tensor], Tensor]:
+        """Run the layer on ``x`` ``(batch, q_len, d_model)``.
+
+        ``memory`` is the cross-attention's projected keys and values,
+        ``memory_mask`` ``(batch, 1, src_len)``; ``cache`` the self-attention's keys
+        and values of the earlier positions (step decoding), ``causal_mask``
+        ``(1, q_len, q_len)`` for a whole sequence at once. Returns the output, the
+        self-attention keys and values up to this position (the new cache) and the
+        cross-attention weights ``(batch, q_len, src_len)``.
+        """
+        h = self.norms[0](x)
+        keys, values = self.self_attention.keys_values(h)
+        if cache is not None:
+            keys = torch.cat([cache[0], keys], dim=2)
+            values = torch.cat([cache[1], values], dim=2)
+        attended, _ = self.self_attention(h, keys, values, causal_mask)
+        x = x + self.dropout(attended)
+        h = self.norms[1](x)
+        attended, weights = self.cross_attention(h, *memory, memory_mask)
+        x = x + self.dropout(attended)
+        x = x + self.dropout(self.feedforward(self.norms[2](x)))
+        return x, (keys, values), weights
+
+
+@dataclass
+class TransformerDecoderState:
+    """What one decoding step needs, every tensor with a batch dimension.
+
+    Attributes
+    ----------
+    context : Tensor
+        ``(batch, d_model)``: the mean encoder state over real positions.
+    encoder_output : Tensor
+        ``(batch, src_len, d_model)``.
+    memory : list of (Tensor, Tensor)
+        Per layer, the cross-attention keys and values ``(batch, heads, src_len,
+        head_dim)``, projected once.
+    memory_mask : Tensor
+        ``(batch, 1, src_len)``, True where the decoder may attend.
+    src_mask : Tensor
+        ``(batch, src_len)``, True on real positions.
+    cache : list of (Tensor, Tensor)
+        Per layer, the self-attention keys and values of the decoded prefix
+        ``(batch, heads, steps, head_dim)`` (empty lists before the first step).
+    steps : int
+        Positions decoded so far.
+    """
+
+    context: Tensor
+    encoder_output: Tensor
+    memory: list[tuple[Tensor, Tensor]]
+    memory_mask: Tensor
+    src_mask: Tensor
+    cache: list[tuple[Tensor, Tensor]]
+    steps: int = 0
+
+    def index_select(self, index: Tensor) -> TransformerDecoderState:
+        """Select (or repeat, for beam search) batch entries ``index``."""
+
+        def pair(kv: tuple[Tensor, Tensor]) -> tuple[Tensor, Tensor]:
+            return kv[0].index_select(0, index), kv[1].index_select(0, index)
+
+        return TransformerDecoderState(
+            context=self.context.index_select(0, index),
+            encoder_output=self.encoder_output.index_select(0, index),
+            memory=[pair(kv) for kv in self.memory],
+            memory_mask=self.memory_mask.index_select(0, index),
+            src_mask=self.src_mask.index_select(0, index),
+            cache=[pair(kv) for kv in self.cache],
+            steps=self.steps,
+        )
+
+    def reorder(self, index: Tensor) -> TransformerDecoderState:
+        """Beam search: hypotheses move within their sequence's block of identical
+        encoder rows, so only the prefix cache is reordered."""
+        return replace(
+            self,
+            cache=[
+                (k.index_select(0, index), v.index_select(0, index))
+                for k, v in self.cache
+            ],
+        )
+
+
+class TransformerDecoder(nn.Module):
+    """Input layer, ``num_layers`` :class:`TransformerDecoderLayer`, a final layer
+    norm and the output projection.
+
+    Parameters
+    ----------
+    d_model, n_heads : int
+    vocab_size, n_features : int, default=None
+        Exactly one: logits over ``vocab_size`` ids or vectors of ``n_features``.
+    num_layers : int, default=1
+    feedforward_dim : int, default=None
+        ``None`` = ``4 * d_model``.
+    dropout : float, default=0.0
+    pad_index, bos_index : int
+    tie_embeddings : bool, default=False
+        Token output: the output projection's weight is the input embedding's.
+    """
+
+    mode = "transformer"
+    uses_attention = True
+
+    def __init__(
+        self,
+        d_model: int,
+        n_heads: int,
+        *,
+        vocab_size: int | None = None,
+        n_features: int | None = None,
+        num_layers: int = 1,
+        feedforward_dim: int | None = None,
+        dropout: float = 0.0,
+        pad_index: int = PAD_INDEX,
+        bos_index: int = BOS_INDEX,
+        tie_embeddings: bool = False,
+    ) -> None:
+        super().__init__()
+        self.is_token_output = vocab_size is not None
+        self.output_size = vocab_size if vocab_size is not None else n_features
+        self.d_model = d_model
+        self.pad_index = pad_index
+        self.bos_index = bos_index
+        self.input_layer = InputLayer(
+            d_model,
+            vocab_size=vocab_size,
+            n_features=n_features,
+            dropout=dropout,
+            pad_index=pad_index,
+        )
+        self.layers = nn.ModuleList(
+            TransformerDecoderLayer(
+                d_model, n_heads, feedforward_dim or 4 * d_model, dropout
+            )
+            for _ in range(num_layers)
+        )
+        self.norm = nn.LayerNorm(d_model)
+        self.output_layer = nn.Linear(d_model, self.output_size)  # type: ignore[arg-type]
+        self.tie_embeddings = tie_embeddings
+        if tie_embeddings:
+            if not self.is_token_output:
+                raise ValueError("tie_embeddings needs token output.")
+            self.output_layer.weight = self.input_layer.embedding.weight
+
+    def init_state(
+        self, encoder_output: Tensor, src_mask: Tensor
+    ) -> TransformerDecoderState:
+        """The state before the first step: cross-attention keys and values of
+        every layer, projected once."""
+        # An empty source attends to its first (zero) position; weights are
+        # zeroed for it in step/forward.
+        memory_mask = src_mask.clone()
+        memory_mask[:, 0] |= ~src_mask.any(dim=1)
+        return TransformerDecoderState(
+            context=mean_pool(encoder_output, src_mask),
+            encoder_output=encoder_output,
+            memory=[
+                layer.cross_attention.keys_values(encoder_output)
+                for layer in self.layers
+            ],
+            memory_mask=memory_mask.unsqueeze(1),
+            src_mask=src_mask,
+            cache=[],
+        )
+
+    def bos(self, batch_size: int, like: Tensor) -> Tensor:
+        """First decoder input: ``<bos>`` ids ``(batch,)`` or zeros ``(batch, F)``."""
+        if self.is_token_output:
+            return torch.full(
+                (batch_size,), self.bos_index, dtype=torch.long, device=like.device
+            )
+        return torch.zeros(
+            batch_size, self.output_size, dtype=like.dtype, device=like.device
+        )
+
+    def _run(
+        self,
+        x: Tensor,
+        state: TransformerDecoderState,
+        causal_mask: Tensor | None,
+        use_cache: bool,
+    ) -> tuple[Tensor, list[tuple[Tensor, Tensor]], Tensor]:
+        cache = []
+        weights = x.new_zeros(0)
+        for index, layer in enumerate(self.layers):
+            previous = state.cache[index] if use_cache and state.cache else None
+            x, kv, weights = layer(
+                x, state.memory[index], state.memory_mask, previous, causal_mask
+            )
+            cache.append(kv)
+        # Last layer's cross-attention; 0 on padding and for an empty source.
+        weights = weights * state.src_mask.unsqueeze(1).to(weights.dtype)
+        return self.output_layer(self.norm(x)), cache, weights
+
+    def step(
+        self, prev_output: Tensor, state: TransformerDecoderState
+    ) -> tuple[Tensor, TransformerDecoderState, Tensor]:
+        """Decode one step from ``prev_output`` (``(batch,)`` ids or ``(batch,
+        n_features)``) reusing the cached keys and values of the prefix.
+
+        Returns the output ``(batch, vocab_size | n_features)``, the new state and
+        the last layer's cross-attention weights ``(batch, src_len)``.
+        """
+        x = self.input_layer(prev_output.unsqueeze(1), offset=state.steps)
+        output, cache, weights = self._run(x, state, None, use_cache=True)
+        new_state = replace(state, cache=cache, steps=state.steps + 1)
+        return output.squeeze(1), new_state, weights.squeeze(1)
+
+    def forward(
+        self,
+        state: TransformerDecoderState,
+        trg_input: Tensor | None = None,
+        n_steps: int | None = None,
+        teacher_forcing_ratio: float = 1.0,
+        generator: torch.Generator | None = None,
+    ) -> tuple[Tensor, Tensor]:
+        """Decode a whole sequence: all positions at once (causal mask) under full
+        teacher forcing, else step by step (own outputs fed back where not
+        teacher-forced, drawn per step and sequence as for the RNN decoders)."""
+        if trg_input is not None:
+            n_steps = trg_input.shape[1]
+        if n_steps is None:
+            raise ValueError("Give trg_input or n_steps.")
+        if trg_input is not None and teacher_forcing_ratio >= 1.0:
+            x = self.input_layer(trg_input)
+            length = trg_input.shape[1]
+            causal = torch.ones(
+                1, length, length, dtype=torch.bool, device=x.device
+            ).tril()
+            output, _, weights = self._run(x, state, causal, use_cache=False)
+            return output, weights
+        batch_size = state.context.shape[0]
+        use_truth = None
+        if trg_input is not None:
+            draws = torch.rand(
+                batch_size,
+                n_steps,
+                generator=generator,
+                device=generator.device if generator is not None else trg_input.device,
+            ).to(trg_input.device)
+            use_truth = draws < teacher_forcing_ratio
+        prev = (
+            trg_input[:, 0]
+            if trg_input is not None
+            else self.bos(batch_size, state.context)
+        )
+        outputs, all_weights = [], []
+        for t in range(n_steps):
+            output, state, weights = self.step(prev, state)
+            outputs.append(output)
+            all_weights.append(weights)
+            if t + 1 < n_steps:
+                own = output.argmax(dim=-1) if self.is_token_output else output
+                if trg_input is None or use_truth is None:
+                    prev = own
+                else:
+                    keep = use_truth[:, t + 1]
+                    if not self.is_token_output:
+                        keep = keep.unsqueeze(1)
+                    prev = torch.where(keep, trg_input[:, t + 1], own)
+        return torch.stack(outputs, dim=1), torch.stack(all_weights, dim=1)
+
+
+class TransformerEncoderDecoder(EncoderDecoder):
+    """A :class:`TransformerEncoder` and a :class:`TransformerDecoder`: an
+    :class:`~.model.EncoderDecoder` (same ``forward``, teacher forcing and
+    ``generator``) whose encoder returns no final state.
+
+    Parameters
+    ----------
+    encoder : TransformerEncoder
+    decoder : TransformerDecoder
+    teacher_forcing_ratio : float, default=1.0
+        Training mode only, as for :class:`~.model.EncoderDecoder` (below 1 the
+        decoder runs step by step, which is slower).
+    """
+
+    def encode(  # type: ignore[override]
+        self, src: Tensor, src_lengths: Tensor
+    ) -> TransformerDecoderState:
+        """Run the encoder and return the decoder's initial state."""
+        encoder_output, src_mask = self.encoder(src, src_lengths)
+        return self.decoder.init_state(encoder_output, src_mask)
+
+
+class TransformerClassifierModule(nn.Module):
+    """Transformer encoder, mean over real positions, linear layer to the classes.
+
+    Parameters
+    ----------
+    encoder : TransformerEncoder
+    n_classes : int
+    dropout : float, default=0.0
+        On the pooled features.
+    """
+
+    def __init__(
+        self, encoder: TransformerEncoder, n_classes: int, dropout: float = 0.0
+    ) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = make_dropout(dropout)
+        self.head = nn.Linear(encoder.d_model, n_classes)
+
+    def forward(self, src: Tensor, src_lengths: Tensor) -> tuple[Tensor, None]:
+        """Logits ``(batch, n_classes)`` (and no attention)."""
+        encoder_output, src_mask = self.encoder(src, src_lengths)
+        return self.head(self.dropout(mean_pool(encoder_output, src_mask))), None
+
+
+def _split_depth(depth: int | tuple[int, int]) -> tuple[int, int]:
+    if isinstance(depth, int):
+        return depth, depth
+    return int(depth[0]), int(depth[1])
+
+
+def build_transformer(
+    *,
+    src_vocab_size: int | None = None,
+    src_features: int | None = None,
+    trg_vocab_size: int | None = None,
+    trg_features: int | None = None,
+    hidden_dim: int = 64,
+    n_heads: int = 4,
+    feedforward_dim: int | None = None,
+    depth: int | tuple[int, int] = 1,
+    dropout: float = 0.0,
+    teacher_forcing_ratio: float = 1.0,
+    tie_embeddings: bool = False,
+    pad_index: int = PAD_INDEX,
+    bos_index: int = BOS_INDEX,
+) -> TransformerEncoderDecoder:
+    """Build a :class:`TransformerEncoderDecoder` of model size ``hidden_dim``.
+
+    Give one of ``src_vocab_size`` and ``src_features``, and one of
+    ``trg_vocab_size`` and ``trg_features``; ``depth`` is an int or
+    ``(encoder_layers, decoder_layers)``.
+    """
+    encoder_layers, decoder_layers = _split_depth(depth)
+    encoder = TransformerEncoder(
+        hidden_dim,
+        n_heads,
+        vocab_size=src_vocab_size,
+        n_features=src_features,
+        num_layers=encoder_layers,
+        feedforward_dim=feedforward_dim,
+        dropout=dropout,
+        pad_index=pad_index,
+    )
+    decoder = TransformerDecoder(
+        hidden_dim,
+        n_heads,
+        vocab_size=trg_vocab_size,
+        n_features=trg_features,
+        num_layers=decoder_layers,
+        feedforward_dim=feedforward_dim,
+        dropout=dropout,
+        pad_index=pad_index,
+        bos_index=bos_index,
+        tie_embeddings=tie_embeddings,
+    )
+    return TransformerEncoderDecoder(
+        encoder, decoder, teacher_forcing_ratio=teacher_forcing_ratio
+    )
+
+
+def build_transformer_classifier(
+    *,
+    n_classes: int,
+    src_vocab_size: int | None = None,
+    src_features: int | None = None,
+    hidden_dim: int = 64,
+    n_heads: int = 4,
+    feedforward_dim: int | None = None,
+    depth: int | tuple[int, int] = 1,
+    dropout: float = 0.0,
+    pad_index: int = PAD_INDEX,
+) -> TransformerClassifierModule:
+    """Build a :class:`TransformerClassifierModule` (the encoder's layers only:
+    the first element of a ``depth`` pair)."""
+    encoder_layers, _ = _split_depth(depth)
+    encoder = TransformerEncoder(
+        hidden_dim,
+        n_heads,
+        vocab_size=src_vocab_size,
+        n_features=src_features,
+        num_layers=encoder_layers,
+        feedforward_dim=feedforward_dim,
+        dropout=dropout,
+        pad_index=pad_index,
+    )
+    return TransformerClassifierModule(encoder, n_classes, dropout)
