@@ -41,6 +41,7 @@ from ._vocabulary import (
     UNK_INDEX,
     learn_vocabulary,
     pad_sequences,
+    strip_padding,
     to_ids,
 )
 
@@ -361,8 +362,7 @@ class SequenceCodec:
 
     @staticmethod
     def _ids_to_tokens(ids: np.ndarray) -> list[list[Hashable]]:
-        # 0 is padding wherever it is: keep the other ids in order.
-        return [row[row != PAD_INDEX].tolist() for row in ids]
+        return strip_padding(ids)
 
     # -- fit --------------------------------------------------------------------------
     def fit(self, X: Any) -> Encoded:

@@ -132,3 +132,9 @@ def to_ids(
 ) -> list[list[int]]:
     """Token ids of each sequence; tokens not in ``vocabulary`` get ``UNK_INDEX``."""
     return [[vocabulary.get(token, UNK_INDEX) for token in seq] for seq in sequences]
+
+
+def strip_padding(ids: np.ndarray) -> list[list[int]]:
+    """The ids of each row of a 2-D id array without padding (``PAD_INDEX``
+    wherever it is), in order."""
+    return [row[row != PAD_INDEX].tolist() for row in ids]

@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ._validation import IntervalNotBool as Interval
 from ._validation import describe_missing
+from ._vocabulary import strip_padding
 
 __all__ = [
     "bleu_score",
@@ -85,8 +86,8 @@ def _corpus_samples(y: Any, name: str, nested: bool) -> list[Any]:
                     f"got an array of shape {y.shape}."
                 )
             if nested:
-                return [[ref[ref != 0].tolist() for ref in refs] for refs in y]
-            return [row[row != 0].tolist() for row in y]
+                return [strip_padding(refs) for refs in y]
+            return strip_padding(y)
         if y.dtype.kind not in "OUS":
             raise ValueError(
                 f"{name} must contain strings, token sequences or integer token ids; "

@@ -72,7 +72,6 @@ class RecurrentEncoder(nn.Module):
         if (vocab_size is None) == (n_features is None):
             raise ValueError("Give exactly one of vocab_size and n_features.")
         embedding_dim = embedding_dim or hidden_dim
-        self.is_token_input = vocab_size is not None
         self.pad_index = pad_index
         self.hidden_dim = hidden_dim
         self.num_layers = num_layers

@@ -139,7 +139,6 @@ class TransformerEncoder(nn.Module):
         pad_index: int = PAD_INDEX,
     ) -> None:
         super().__init__()
-        self.is_token_input = vocab_size is not None
         self.d_model = d_model
         self.input_layer = InputLayer(
             d_model,
