@@ -112,7 +112,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     lr_schedule : {"constant", "plateau", "noam"}, default=None
         Learning-rate schedule, through skorch's ``LRScheduler`` (the rate used
         is recorded per epoch, or per batch for ``"noam"``, as ``event_lr`` in the
-        net's history). ``None`` or ``"constant"``: ``lr`` throughout.
+        net's history). ``"constant"``: ``lr`` throughout. ``None``: ``"noam"``
+        with ``architecture="transformer"``, ``"constant"`` for RNNs.
         ``"plateau"``: PyTorch's ``ReduceLROnPlateau`` halves the rate after 2
         epochs without a lower ``valid_loss`` (``train_loss`` without validation
         data). ``"noam"`` (Vaswani et al., 2017): linear warm-up over

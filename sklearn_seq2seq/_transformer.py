@@ -207,11 +207,14 @@ class Seq2SeqTransformer(
         ``0.005 * min(1, sqrt(16 / hidden_dim))`` (0.005 up to ``hidden_dim=16``,
         0.0025 at 64, 0.00125 at 256): at 0.005, models of 64 or more units
         diverged on long sequences (see the user guide), while small ones learn
-        fastest with it. The value used is ``lr_``.
+        fastest with it. With ``architecture="transformer"`` it is
+        ``0.002 * min(1, sqrt(16 / hidden_dim))`` (0.001 at 64), the peak of the
+        Noam warm-up that ``lr_schedule=None`` gives it. The value used is ``lr_``.
     lr_schedule : {"constant", "plateau", "noam"}, default=None
         Learning-rate schedule, through skorch's ``LRScheduler`` (the rate used
         is recorded per epoch, or per batch for ``"noam"``, as ``event_lr`` in the
-        net's history). ``None`` or ``"constant"``: ``lr`` throughout.
+        net's history). ``"constant"``: ``lr`` throughout. ``None``: ``"noam"``
+        with ``architecture="transformer"``, ``"constant"`` for RNNs.
         ``"plateau"``: PyTorch's ``ReduceLROnPlateau`` halves the rate after 2
         epochs without a lower ``valid_loss`` (``train_loss`` without validation
         data). ``"noam"`` (Vaswani et al., 2017): linear warm-up over

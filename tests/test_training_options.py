@@ -230,3 +230,19 @@ def test_plateau_watches_the_validation_loss_with_early_stopping():
 def test_bad_values_name_the_parameter(estimator, params, name):
     with pytest.raises(ValueError, match=f"'{name}' parameter"):
         _fit(estimator, **params)
+
+
+def test_transformer_trains_with_noam_warmup_by_default():
+    """lr_schedule=None: a Noam warm-up to 0.002 * min(1, sqrt(16 / hidden_dim))
+    for the Transformer, a constant rate for RNNs."""
+    X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 8
+    kwargs = dict(hidden_dim=8, max_epochs=2, batch_size=8, random_state=0)
+    transformer = Seq2SeqTransformer(**kwargs, architecture="transformer", n_heads=2)
+    transformer.fit(X)
+    assert transformer.lr_ == pytest.approx(0.002)
+    assert transformer.warmup_steps_ == 1  # 10 % of 2 epochs x 4 batches, rounded
+    rates = [batch["event_lr"] for batch in transformer.net_.history[-1, "batches"]]
+    assert rates == pytest.approx([0.002 * (1 / (s + 1)) ** 0.5 for s in range(4, 8)])
+    rnn = Seq2SeqTransformer(**kwargs).fit(X)
+    assert rnn.lr_ == pytest.approx(0.005) and rnn.warmup_steps_ is None
+    assert "event_lr" not in rnn.net_.history[-1, "batches"][0]
