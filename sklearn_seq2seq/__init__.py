@@ -5,6 +5,7 @@ trained through skorch on PyTorch, on CUDA when it is there.
 """
 
 from ._classifier import Seq2SeqClassifier
+from ._ensemble import Seq2SeqEnsemble
 from ._persistence import load
 from ._transformer import Seq2SeqTransformer
 from .metrics import (
@@ -21,6 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Seq2SeqClassifier",
+    "Seq2SeqEnsemble",
     "Seq2SeqTransformer",
     "SequenceVectorizer",
     "__version__",
