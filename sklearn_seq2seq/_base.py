@@ -24,7 +24,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 from skorch.callbacks import (
     EarlyStopping,
@@ -44,6 +44,7 @@ from ._net import (
     Seq2SeqNet,
     StopOnNonFiniteLoss,
     TrimPadding,
+    accelerated_net_class,
     flatten_rnn_weights,
 )
 from ._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
@@ -138,6 +139,10 @@ def _one_pass_on_all_data(net: Seq2SeqNet, incremental: bool) -> Iterator[None]:
         net.train_split, net.callbacks_ = train_split, callbacks
 
 
+def _print_nothing(*args: Any, **kwargs: Any) -> None:
+    """The epoch table's sink with ``verbose=0`` under accelerate."""
+
+
 def history_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per epoch from skorch history rows, indexed by the epoch (from 1).
 
@@ -220,6 +225,7 @@ class BaseSeq2Seq(BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "callbacks": [list, None],
         "device": [DeviceOption()],
+        "accelerator": [HasMethods(["prepare", "backward"]), None],
         "n_jobs": [Interval(Integral, None, None, closed="neither"), None],
         "random_state": ["random_state"],
         # verbose=True is common in scikit-learn and means 1 here.
@@ -566,7 +572,21 @@ class BaseSeq2Seq(BaseEstimator):
                 if self.early_stopping
                 else None
             )
-        net = Seq2SeqNet(
+        net_class: type[Seq2SeqNet] = Seq2SeqNet
+        accelerate_kwargs: dict[str, Any] = {"device": device}
+        if self.accelerator is not None:
+            # Hugging Face accelerate through skorch's AccelerateMixin: it places the
+            # module, optimizer and batches (several GPUs with `accelerate launch`).
+            net_class = accelerated_net_class()
+            accelerate_kwargs = {
+                "accelerator": self.accelerator,
+                "device": None,
+                # accelerate's print (main process only) when verbose, else nothing.
+                "callbacks__print_log__sink": (
+                    self.accelerator.print if self.verbose else _print_nothing
+                ),
+            }
+        net = net_class(
             module=self._build_module(),
             criterion=criterion,
             optimizer=optimizer,
@@ -582,7 +602,7 @@ class BaseSeq2Seq(BaseEstimator):
                 ("seeded_generator", SeededGenerator(seed)),
                 *self._callbacks(has_validation=train_split is not None),
             ],
-            device=device,
+            **accelerate_kwargs,
             verbose=int(self.verbose > 0),
             target_kind=target_kind,
             **{f"criterion__{k}": v for k, v in criterion_kwargs.items()},

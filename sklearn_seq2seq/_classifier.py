@@ -15,7 +15,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import EpochScoring
 
-from ._base import BaseSeq2Seq
+from ._base import BaseSeq2Seq, user_stacklevel
 from ._inputs import as_reusable
 from ._validation import IntervalNotBool as Interval
 from ._validation import _is_number, describe_missing
@@ -143,6 +143,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     n_iter_no_change : int, default=5
     callbacks : list of skorch callbacks, default=None
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+    accelerator : accelerate.Accelerator, default=None
+        Train through Hugging Face accelerate (see :class:`Seq2SeqTransformer`).
     n_jobs : int, default=None
         CPU threads for torch while fitting and predicting; ``None`` means 1.
     random_state : int, RandomState instance or None, default=None
@@ -227,6 +229,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         n_iter_no_change: int = 5,
         callbacks: list | None = None,
         device: str = "auto",
+        accelerator: Any = None,
         n_jobs: int | None = None,
         random_state: Any = None,
         verbose: int = 0,
@@ -264,6 +267,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.device = device
+        self.accelerator = accelerator
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
@@ -356,7 +360,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 "Seq2SeqClassifier: its decoder has no target sequence to force. "
                 "Leave it at 1.0 (it matters for Seq2SeqTransformer only).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         warm = self._is_warm_start(incremental)
         X = as_reusable(X)

@@ -148,9 +148,9 @@ class SeededGenerator(Callback):
         self.seed = seed
 
     def on_train_begin(self, net: Any, **kwargs: Any) -> None:
-        net.module_.generator = torch.Generator(device=net.device).manual_seed(
-            self.seed
-        )
+        # Where the module is (skorch's ``device`` is None under accelerate).
+        device = next(net.module_.parameters()).device
+        net.module_.generator = torch.Generator(device=device).manual_seed(self.seed)
 
     def on_train_end(self, net: Any, **kwargs: Any) -> None:
         net.module_.generator = None
@@ -298,3 +298,19 @@ class Seq2SeqNet(NeuralNet):
                 outputs.reshape(-1, outputs.shape[-1]), y_true.reshape(-1)
             )
         return self.criterion_(outputs, y_true)
+
+
+def accelerated_net_class() -> type[Seq2SeqNet]:
+    """:class:`Seq2SeqNet` with skorch's ``AccelerateMixin`` (Hugging Face
+    accelerate: mixed precision, several GPUs); imported only when asked for."""
+    try:
+        from skorch.hf import AccelerateMixin
+    except ImportError as error:  # pragma: no cover - skorch always has it
+        raise ImportError(
+            "accelerator= needs skorch's AccelerateMixin (skorch >= 0.12)."
+        ) from error
+
+    class AcceleratedSeq2SeqNet(AccelerateMixin, Seq2SeqNet):
+        """Seq2SeqNet trained through an ``accelerate.Accelerator``."""
+
+    return AcceleratedSeq2SeqNet

@@ -160,6 +160,9 @@ def save(estimator: Any, path: str | Path) -> None:
             stacklevel=3,
         )
         params["callbacks"] = None
+    if params.get("accelerator") is not None:
+        # An Accelerator belongs to the processes that trained; the weights do not.
+        params["accelerator"] = None
     if not (
         params.get("random_state") is None or isinstance(params["random_state"], int)
     ):

@@ -254,6 +254,13 @@ class Seq2SeqTransformer(
         Extra skorch callbacks (or ``(name, callback)`` pairs); copied in ``fit``.
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
         ``"auto"`` uses CUDA when it is available, else the CPU.
+    accelerator : accelerate.Accelerator, default=None
+        Train through Hugging Face accelerate (skorch's ``AccelerateMixin``): the
+        accelerator places the model, optimizer and batches (``device`` is then
+        used for prediction only), for mixed precision (``mixed_precision="bf16"``)
+        or data-parallel training on several GPUs with ``accelerate launch``. Needs
+        ``pip install "sklearn-seq2seq[accelerate]"``. See the user guide,
+        "Scaling out".
     n_jobs : int, default=None
         CPU threads torch may use while fitting and predicting (restored
         afterwards). ``None`` means 1: small recurrent networks gain little from
@@ -385,6 +392,7 @@ class Seq2SeqTransformer(
         n_iter_no_change: int = 5,
         callbacks: list | None = None,
         device: str = "auto",
+        accelerator: Any = None,
         n_jobs: int | None = None,
         random_state: Any = None,
         verbose: int = 0,
@@ -436,6 +444,7 @@ class Seq2SeqTransformer(
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
         self.device = device
+        self.accelerator = accelerator
         self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
