@@ -205,4 +205,3 @@ def tokenizer_from_json(state: str) -> Any:
     """A ``Tokenizer`` from its JSON string (``Tokenizer.to_str()``), cached."""
     tokenizers = import_tokenizers("bpe")
     return tokenizers.Tokenizer.from_str(state)
-

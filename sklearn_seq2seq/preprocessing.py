@@ -225,9 +225,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 "use analyzer='word'."
             )
         return [
-            standardize(
-                doc, lowercase=self.lowercase, strip_accents=self.strip_accents
-            )
+            standardize(doc, lowercase=self.lowercase, strip_accents=self.strip_accents)
             for doc in sequences
         ]
 
