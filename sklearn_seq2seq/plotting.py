@@ -80,7 +80,9 @@ def plot_attention(
     analyzer : {"word", "char"} or fitted estimator, default="word"
         How string ``source_tokens`` and ``output_tokens`` are split: on
         whitespace, or into characters. Pass the fitted model to split them as it
-        does (its ``analyzer``; subword pieces with its own vocabularies).
+        does (its ``analyzer``; subword pieces with its own vocabularies). A
+        predicted string re-split into subword pieces may not be the pieces the
+        model produced (so not match the rows): leave ``output_tokens`` out then.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; None creates a new figure with a layout that keeps the
         tick labels inside it (``layout="constrained"``).
