@@ -67,22 +67,41 @@ def _alphabet(documents: Sequence[str], size: int) -> set[str]:
     return {SPACE, *(char for char, _ in ranked[: max(0, size - 1)])}
 
 
-def _trim_unigram(tokenizer: Any, vocab_size: int, n_specials: int) -> Any:
-    """Drop the least probable multi-character pieces of a Unigram model until it
-    has ``vocab_size`` ids (its trainer may return a few more); single characters
-    and special tokens stay, so every known character can still be spelled."""
+def _tidy_unigram(tokenizer: Any, vocab_size: int, n_specials: int) -> Any:
+    """A Unigram model made independent of the process, with ``vocab_size`` ids.
+
+    Its trainer sums probabilities in hash order, so their last bits (and the order
+    of tied pieces) change from one process to the next: the log-probabilities are
+    rounded to 6 decimals and the pieces sorted by them, ties by piece (and the
+    characters it appends with made-up scores get them in sorted order). Then the
+    least probable multi-character pieces are dropped while there are more than
+    ``vocab_size`` ids (the trainer may return a few more); single characters and
+    special tokens stay, so every known character can still be spelled.
+    """
     state = json.loads(tokenizer.to_str())
     vocab = state["model"]["vocab"]
-    excess = len(vocab) - vocab_size
-    if excess <= 0:
-        return tokenizer
-    removable = sorted(
-        (score, piece)
-        for index, (piece, score) in enumerate(vocab)
-        if index >= n_specials and len(piece) > 1
+    specials, trained = vocab[:n_specials], vocab[n_specials:]
+    # The characters the trainer appends last, with made-up decreasing scores, come
+    # in hash order: give those scores to the characters in sorted order.
+    tail = len(trained)
+    while tail > 0 and len(trained[tail - 1][0]) == 1:
+        tail -= 1
+    scores = sorted((score for _, score in trained[tail:]), reverse=True)
+    chars = sorted(piece for piece, _ in trained[tail:])
+    trained = trained[:tail] + [list(pair) for pair in zip(chars, scores)]
+    pieces = sorted(
+        ([piece, round(score, 6)] for piece, score in trained),
+        key=lambda entry: (-entry[1], entry[0]),
     )
-    dropped = {piece for _, piece in removable[:excess]}
-    state["model"]["vocab"] = [entry for entry in vocab if entry[0] not in dropped]
+    excess = n_specials + len(pieces) - vocab_size
+    if excess > 0:
+        removable = sorted(
+            (entry for entry in pieces if len(entry[0]) > 1),
+            key=lambda entry: (entry[1], entry[0]),
+        )
+        dropped = {piece for piece, _ in removable[:excess]}
+        pieces = [entry for entry in pieces if entry[0] not in dropped]
+    state["model"]["vocab"] = specials + pieces
     return tokenizer.from_str(json.dumps(state))
 
 
@@ -158,7 +177,7 @@ def train_tokenizer(
     tokenizer.decoder = decoders.Metaspace(replacement=SPACE, prepend_scheme="always")
     tokenizer.train_from_iterator(documents, trainer=trainer)
     if analyzer == "unigram":
-        tokenizer = _trim_unigram(tokenizer, vocab_size, n_specials)
+        tokenizer = _tidy_unigram(tokenizer, vocab_size, n_specials)
     return tokenizer
 
 

@@ -385,3 +385,39 @@ def test_plot_attention_labels_are_subword_pieces():
     assert labels == model.source_codec_.read_tokens(["dogs ran home"])[0]
     assert "".join(labels).replace("▁", " ").strip() == "dogs ran home"
     assert os.environ.get("MPLBACKEND", "Agg")  # nothing shown
+
+
+_TRAIN_IN_A_FRESH_PROCESS = """
+import importlib.util, random, sys
+spec = importlib.util.spec_from_file_location("subwords", sys.argv[1])
+subwords = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(subwords)
+rng = random.Random(0)
+words = ["".join(rng.choices("kalomineruta", k=rng.randint(2, 7))) for _ in range(400)]
+docs = [" ".join(rng.choices(words, k=5)) for _ in range(500)]
+docs += ["".join(rng.choices("abcdeéf \\t\\n.,", k=30)) for _ in range(100)]
+for analyzer in ("bpe", "wordpiece", "unigram"):
+    tokenizer = subwords.train_tokenizer(
+        docs, analyzer, vocab_size=150, specials=("<pad>", "<unk>")
+    )
+    print(tokenizer.to_str())
+"""
+
+
+def test_vocabulary_is_the_same_in_every_process():
+    """The trainers hash in a new random order in every process (Unigram's scores
+    and tie order depended on it before they were tidied)."""
+    import subprocess
+
+    import sklearn_seq2seq._subwords as subwords
+
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", _TRAIN_IN_A_FRESH_PROCESS, subwords.__file__],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for _ in range(3)
+    }
+    assert len(outputs) == 1
