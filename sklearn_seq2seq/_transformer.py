@@ -279,6 +279,19 @@ class Seq2SeqTransformer(
     (1,)
     >>> model.transform(["1 2 3"]).shape
     (1, 16)
+
+    A subword vocabulary (``pip install sklearn-seq2seq[subword]``) of at most
+    ``max_tokens`` pieces for ``X`` and for ``y``; predictions are whole strings:
+
+    >>> words = ["kalo", "kalomi", "mine", "minera", "ruta", "rutami"]
+    >>> X = [f"{a} {b}" for a in words for b in words] * 2
+    >>> y = [" ".join(reversed(s.split())) for s in X]
+    >>> model = Seq2SeqTransformer(analyzer="bpe", max_tokens=20, hidden_dim=16,
+    ...                            max_epochs=2, random_state=0)
+    >>> model.fit(X, y).target_codec_.vocab_size <= 20
+    True
+    >>> isinstance(model.predict(["kalo rutami"])[0], str)
+    True
     """
 
     _parameter_constraints: dict = {
