@@ -47,6 +47,7 @@ from ._net import (
     accelerated_net_class,
     flatten_rnn_weights,
 )
+from ._subwords import SUBWORD_ANALYZERS
 from ._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
 from .nn import ATTENTION_SCORES, CELLS, DECODERS
 
@@ -207,8 +208,10 @@ class BaseSeq2Seq(BaseEstimator):
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
-        "analyzer": [StrOptions({"word", "char"})],
+        "analyzer": [StrOptions({"word", "char", *SUBWORD_ANALYZERS})],
         "lowercase": ["boolean"],
+        "strip_accents": [StrOptions({"ascii", "unicode"}), None],
+        "max_tokens": [Interval(Integral, 5, None, closed="left"), None],
         "input_kind": [StrOptions({"auto", "tokens", "continuous"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -284,6 +287,8 @@ class BaseSeq2Seq(BaseEstimator):
             input_kind=self.input_kind,
             # Seq2SeqTransformer's parameter; the classifier keeps every token.
             min_frequency=getattr(self, "min_frequency", 1),
+            strip_accents=self.strip_accents,
+            max_tokens=self.max_tokens,
         )
 
     def _fit_source(self, X: Any) -> Encoded:

@@ -90,11 +90,21 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         kept so that both estimators share their parameters. Any other value than
         1.0 warns, as scikit-learn's text vectorizers do for parameters they
         ignore.
-    analyzer : {"word", "char"}, default="word"
-        How string inputs are split into tokens.
+    analyzer : {"word", "char", "bpe", "wordpiece", "unigram"}, default="word"
+        How string inputs are split into tokens: words, characters, or subword
+        pieces of a vocabulary of ``max_tokens`` ids learned in ``fit`` (BPE,
+        WordPiece or Unigram, trained by HuggingFace ``tokenizers``, an optional
+        dependency: ``pip install sklearn-seq2seq[subword]``).
     lowercase : bool, default=False
         Lowercase string inputs (and string tokens of token lists) before they are
         split, as ``CountVectorizer`` does.
+    strip_accents : {"ascii", "unicode"}, default=None
+        Remove accents from string inputs after lowercasing, as
+        ``CountVectorizer`` does.
+    max_tokens : int, default=None
+        Most ids of the input vocabulary, counting padding and unknown, at least
+        5. Words and characters: the most frequent tokens are kept, None keeps
+        all. Subword analyzers: the subword vocabulary size; None means 1000.
     input_kind : {"auto", "tokens", "continuous"}, default="auto"
         How ``X`` is read (see :class:`Seq2SeqTransformer`): ``"auto"`` decides from
         the dtype or the values, ``"tokens"`` reads every value as a token,
@@ -212,6 +222,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         teacher_forcing_ratio: float = 1.0,
         analyzer: str = "word",
         lowercase: bool = False,
+        strip_accents: str | None = None,
+        max_tokens: int | None = None,
         input_kind: str = "auto",
         output_length: int = 10,
         output_dim: int = 10,
@@ -250,6 +262,8 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.teacher_forcing_ratio = teacher_forcing_ratio
         self.analyzer = analyzer
         self.lowercase = lowercase
+        self.strip_accents = strip_accents
+        self.max_tokens = max_tokens
         self.input_kind = input_kind
         self.output_length = output_length
         self.output_dim = output_dim

@@ -31,7 +31,15 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_array
 
-from ._validation import _is_number, check_sequences, tokenize
+from ._subwords import (
+    decode_pieces,
+    encode_pieces,
+    is_subword,
+    tokenizer_from_json,
+    train_tokenizer,
+    vocabulary,
+)
+from ._validation import _is_number, check_sequences, standardize, tokenize
 from ._vocabulary import (
     BOS_INDEX,
     EOS_INDEX,
@@ -184,6 +192,8 @@ class SequenceCodec:
         lowercase: bool = False,
         input_kind: InputKind = "auto",
         min_frequency: int = 1,
+        strip_accents: str | None = None,
+        max_tokens: int | None = None,
     ) -> None:
         self.name = name
         self.target = target
@@ -191,6 +201,8 @@ class SequenceCodec:
         self.lowercase = lowercase
         self.input_kind = input_kind
         self.min_frequency = min_frequency
+        self.strip_accents = strip_accents
+        self.max_tokens = max_tokens
 
     # -- kinds ------------------------------------------------------------------------
     def _fix_hint(self) -> str:
@@ -296,8 +308,26 @@ class SequenceCodec:
                 "input_kind='auto' for strings or token lists."
             )
         sequences, kind = check_sequences(samples, name=name)
+        strip_accents = getattr(self, "strip_accents", None)  # files saved before
+        if is_subword(self.analyzer):
+            if kind == "tokens":
+                raise ValueError(
+                    f"analyzer={self.analyzer!r} splits strings into subwords, but "
+                    f"{name} holds token lists: pass strings (e.g. ' '.join(tokens))"
+                    ", or use analyzer='word'."
+                )
+            # Documents, split into pieces once the tokenizer is trained.
+            return kind, [
+                standardize(doc, lowercase=self.lowercase, strip_accents=strip_accents)
+                for doc in sequences
+            ]
         return kind, tokenize(
-            sequences, kind, analyzer=self.analyzer, lowercase=self.lowercase, name=name
+            sequences,
+            kind,
+            analyzer=self.analyzer,
+            lowercase=self.lowercase,
+            strip_accents=strip_accents,
+            name=name,
         )
 
     def _read_array(self, array: np.ndarray) -> tuple[Kind, Any]:
@@ -364,6 +394,32 @@ class SequenceCodec:
     def _ids_to_tokens(ids: np.ndarray) -> list[list[Hashable]]:
         return strip_padding(ids)
 
+    @property
+    def is_subword(self) -> bool:
+        return self.kind_ == "str" and is_subword(self.analyzer)
+
+    @property
+    def tokenizer(self) -> Any:
+        """The subword tokenizer (kept as its JSON string, which pickles and saves)."""
+        return tokenizer_from_json(self.tokenizer_json_)
+
+    def _tokens(self, kind: Kind, content: Any) -> list[list[Hashable]]:
+        """Token lists of what :meth:`_read` returned (after ``fit``)."""
+        if kind == "ids":
+            return self._ids_to_tokens(content)
+        if kind == "str" and is_subword(self.analyzer):
+            return encode_pieces(self.tokenizer, content, self._n_specials)
+        return content
+
+    @property
+    def _n_specials(self) -> int:
+        return len(TARGET_SPECIALS if self.target else SOURCE_SPECIALS)
+
+    def read_tokens(self, X: Any) -> list[list[Hashable]]:
+        """The tokens of ``X`` as the fitted codec reads them (subword pieces,
+        ids, words...), before they become ids."""
+        return self._tokens(*self._read(X))
+
     # -- fit --------------------------------------------------------------------------
     def fit(self, X: Any) -> Encoded:
         """Learn the kind (and vocabulary) of ``X``; return ``X`` encoded."""
@@ -378,14 +434,25 @@ class SequenceCodec:
                 np.ascontiguousarray(content, dtype=np.float32),
                 np.full(len(content), content.shape[1], dtype=np.int64),
             )
-        tokens = self._ids_to_tokens(content) if kind == "ids" else content
         if kind == "ids":
             self.ids_width_ = content.shape[1]
         specials = TARGET_SPECIALS if self.target else SOURCE_SPECIALS
-        min_frequency = getattr(self, "min_frequency", 1)  # files saved before it
-        self.itos_ = list(specials) + learn_vocabulary(
-            tokens, min_frequency=min_frequency
-        )
+        if kind == "str" and is_subword(self.analyzer):
+            tokenizer = train_tokenizer(
+                content, self.analyzer, vocab_size=self.max_tokens, specials=specials
+            )
+            self.tokenizer_json_ = tokenizer.to_str()
+            self.itos_ = vocabulary(tokenizer)  # the tokenizer's ids
+            tokens = self._tokens(kind, content)
+        else:
+            tokens = self._tokens(kind, content)
+            min_frequency = getattr(self, "min_frequency", 1)  # files saved before
+            max_tokens = getattr(self, "max_tokens", None)
+            self.itos_ = list(specials) + learn_vocabulary(
+                tokens,
+                min_frequency=min_frequency,
+                max_tokens=None if max_tokens is None else max_tokens - len(specials),
+            )
         self.stoi_ = {tok: i for i, tok in enumerate(self.itos_) if i >= len(specials)}
         self.max_length_ = max((len(seq) for seq in tokens), default=0)
         return self._encode_tokens(tokens)
@@ -430,7 +497,7 @@ class SequenceCodec:
                 np.ascontiguousarray(content, dtype=np.float32),
                 np.full(len(content), content.shape[1], dtype=np.int64),
             )
-        tokens = self._ids_to_tokens(content) if kind == "ids" else content
+        tokens = self._tokens(kind, content)
         encoded = self._encode_tokens(tokens)
         if not self.target:
             self._count_unknown(tokens, encoded)
@@ -486,7 +553,10 @@ class SequenceCodec:
             width = max([self.ids_width_, *(len(seq) for seq in tokens)])
             return pad_sequences(tokens, width)
         out = np.empty(len(tokens), dtype=object)
-        if self.kind_ == "str":
+        if self.is_subword:
+            tokenizer = self.tokenizer
+            out[:] = [decode_pieces(tokenizer, seq) for seq in tokens]
+        elif self.kind_ == "str":
             joiner = "" if self.analyzer == "char" else " "
             out[:] = [joiner.join(map(str, seq)) for seq in tokens]
         else:

@@ -115,13 +115,32 @@ class Seq2SeqTransformer(
     teacher_forcing_ratio : float, default=1.0
         Probability of feeding the true previous token while training, drawn per
         step and per sequence (1 = always, 0 = always the model's own prediction).
-    analyzer : {"word", "char"}, default="word"
+    analyzer : {"word", "char", "bpe", "wordpiece", "unigram"}, default="word"
         How string inputs and targets are split into tokens (and predictions joined):
-        words separated by whitespace, or characters.
+        words separated by whitespace, characters, or subword pieces of a
+        vocabulary learned in ``fit`` (byte-pair encoding, WordPiece or the Unigram
+        language model, trained by HuggingFace ``tokenizers``, an optional
+        dependency: ``pip install sklearn-seq2seq[subword]``); ``X`` and ``y``
+        each get their own subword vocabulary of ``max_tokens`` ids, and
+        predictions are whole strings, joined back exactly as
+        :class:`~sklearn_seq2seq.SequenceVectorizer` does (see the user guide,
+        "Subword vocabularies"). Token lists are not analyzed (subword analyzers
+        reject them).
     lowercase : bool, default=False
         Lowercase ``X`` before it is split into tokens (string tokens of token lists
         too), as ``CountVectorizer`` does; targets keep their case, except an
         autoencoder's, which is ``X`` as the encoder reads it.
+    strip_accents : {"ascii", "unicode"}, default=None
+        Remove accents from ``X`` after lowercasing, as ``CountVectorizer`` does
+        (``"ascii"``: characters with a direct ASCII mapping only; ``"unicode"``:
+        any character, after NFKD normalization); targets keep theirs, as with
+        ``lowercase``.
+    max_tokens : int, default=None
+        Most ids of each vocabulary (``X`` and ``y`` separately), counting the
+        reserved ids (2 for ``X``: padding and unknown; 4 for ``y``: also
+        ``<bos>`` and ``<eos>``), at least 5. Words and characters: the most
+        frequent tokens are kept, None keeps all. Subword analyzers: the size of
+        the subword vocabularies; None means 1000.
     input_kind : {"auto", "tokens", "continuous"}, default="auto"
         How ``X`` is read. ``"auto"``: strings and token lists are tokens, integer
         arrays token ids, float arrays (or sequences of floats) continuous values; a
@@ -317,6 +336,19 @@ class Seq2SeqTransformer(
     (1,)
     >>> model.transform(["1 2 3"]).shape
     (1, 16)
+
+    A subword vocabulary (``pip install sklearn-seq2seq[subword]``) of at most
+    ``max_tokens`` pieces for ``X`` and for ``y``; predictions are whole strings:
+
+    >>> words = ["kalo", "kalomi", "mine", "minera", "ruta", "rutami"]
+    >>> X = [f"{a} {b}" for a in words for b in words] * 2
+    >>> y = [" ".join(reversed(s.split())) for s in X]
+    >>> model = Seq2SeqTransformer(analyzer="bpe", max_tokens=20, hidden_dim=16,
+    ...                            max_epochs=2, random_state=0)
+    >>> model.fit(X, y).target_codec_.vocab_size <= 20
+    True
+    >>> isinstance(model.predict(["kalo rutami"])[0], str)
+    True
     """
 
     _parameter_constraints: dict = {
@@ -361,6 +393,8 @@ class Seq2SeqTransformer(
         teacher_forcing_ratio: float = 1.0,
         analyzer: str = "word",
         lowercase: bool = False,
+        strip_accents: str | None = None,
+        max_tokens: int | None = None,
         input_kind: str = "auto",
         beam_width: int = 1,
         length_penalty: float = 0.0,
@@ -413,6 +447,8 @@ class Seq2SeqTransformer(
         self.teacher_forcing_ratio = teacher_forcing_ratio
         self.analyzer = analyzer
         self.lowercase = lowercase
+        self.strip_accents = strip_accents
+        self.max_tokens = max_tokens
         self.input_kind = input_kind
         self.beam_width = beam_width
         self.length_penalty = length_penalty
@@ -547,6 +583,7 @@ class Seq2SeqTransformer(
                     target=True,
                     analyzer=self.analyzer,
                     min_frequency=self.min_frequency,
+                    max_tokens=self.max_tokens,
                 )
             target = self.target_codec_.fit(X if autoencoder else as_reusable(y))
         if len(target.lengths) != len(X_encoded.lengths):
@@ -813,9 +850,10 @@ class Seq2SeqTransformer(
     def _source_tokens(self, X: Any) -> list[list[Any]]:
         """The source tokens as read in ``fit``, unknown ones and case kept."""
         reader = copy.copy(self.source_codec_)
-        reader.lowercase = False
-        kind, content = reader._read(X)
-        return reader._ids_to_tokens(content) if kind == "ids" else content
+        if not reader.is_subword:  # subword pieces must be those the encoder read
+            reader.lowercase = False
+            reader.strip_accents = None
+        return reader.read_tokens(X)
 
     @staticmethod
     def _copied_tokens(

@@ -232,12 +232,60 @@ def check_sequences(
     return sequences, kind
 
 
+def standardize(
+    text: str, *, lowercase: bool = False, strip_accents: str | None = None
+) -> str:
+    """``text`` lowercased and without accents, as ``CountVectorizer`` does it.
+
+    Parameters
+    ----------
+    text : str
+        One document or token.
+    lowercase : bool, default=False
+        Lowercase first.
+    strip_accents : {"ascii", "unicode"} or None, default=None
+        Then remove accents: ``"ascii"`` keeps only the characters that have a
+        direct ASCII mapping (sklearn's ``strip_accents_ascii``), ``"unicode"``
+        removes the combining marks after NFKD normalization
+        (``strip_accents_unicode``), None leaves them.
+
+    Returns
+    -------
+    text : str
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq._validation import standardize
+    >>> standardize("Élève naïf", lowercase=True, strip_accents="unicode")
+    'eleve naif'
+    """
+    if lowercase:
+        text = text.lower()
+    if strip_accents is not None:
+        from sklearn.feature_extraction.text import (
+            strip_accents_ascii,
+            strip_accents_unicode,
+        )
+
+        if strip_accents == "ascii":
+            text = strip_accents_ascii(text)
+        elif strip_accents == "unicode":
+            text = strip_accents_unicode(text)
+        else:
+            raise ValueError(
+                "strip_accents must be 'ascii', 'unicode' or None, got "
+                f"{strip_accents!r}."
+            )
+    return text
+
+
 def tokenize(
     sequences: list[str] | list[list[Hashable]],
     kind: SequenceKind,
     *,
     analyzer: Analyzer = "word",
     lowercase: bool = False,
+    strip_accents: str | None = None,
     name: str = "X",
 ) -> list[list[Hashable]]:
     """Split checked sequences into token lists.
@@ -255,6 +303,9 @@ def tokenize(
     lowercase : bool, default=False
         Lowercase strings before they are split; for token sequences, lowercase the
         tokens that are strings.
+    strip_accents : {"ascii", "unicode"} or None, default=None
+        Remove accents after lowercasing (see :func:`standardize`), from strings
+        and from the string tokens of token sequences.
     name : str, default="X"
         Parameter name used in error messages.
 
@@ -274,13 +325,25 @@ def tokenize(
     [['a', 1]]
     """
     if kind == "tokens":
-        if not lowercase:
+        if not lowercase and strip_accents is None:
             return [list(tokens) for tokens in sequences]
         return [
-            [tok.lower() if isinstance(tok, str) else tok for tok in tokens]
+            [
+                standardize(tok, lowercase=lowercase, strip_accents=strip_accents)
+                if isinstance(tok, str)
+                else tok
+                for tok in tokens
+            ]
             for tokens in sequences
         ]
-    docs = [doc.lower() for doc in sequences] if lowercase else list(sequences)
+    docs = (
+        [
+            standardize(doc, lowercase=lowercase, strip_accents=strip_accents)
+            for doc in sequences
+        ]
+        if lowercase or strip_accents is not None
+        else list(sequences)
+    )
     if analyzer == "word":
         return [doc.split() for doc in docs]
     if analyzer == "char":
@@ -308,6 +371,7 @@ def check_token_sequences(
     *,
     analyzer: Analyzer = "word",
     lowercase: bool = False,
+    strip_accents: str | None = None,
     name: str = "X",
 ) -> tuple[list[list[Hashable]], SequenceKind]:
     """Validate `X` with :func:`check_sequences`, then :func:`tokenize` it.
@@ -319,6 +383,8 @@ def check_token_sequences(
     analyzer : {"word", "char"} or callable, default="word"
         See :func:`tokenize`.
     lowercase : bool, default=False
+        See :func:`tokenize`.
+    strip_accents : {"ascii", "unicode"} or None, default=None
         See :func:`tokenize`.
     name : str, default="X"
         Parameter name used in error messages.
@@ -338,6 +404,11 @@ def check_token_sequences(
     """
     sequences, kind = check_sequences(X, name=name)
     tokens = tokenize(
-        sequences, kind, analyzer=analyzer, lowercase=lowercase, name=name
+        sequences,
+        kind,
+        analyzer=analyzer,
+        lowercase=lowercase,
+        strip_accents=strip_accents,
+        name=name,
     )
     return tokens, kind

@@ -30,9 +30,14 @@ def _pyplot() -> Any:
     return plt
 
 
-def _tokens(tokens: Any, name: str, analyzer: str = "word") -> list[str]:
-    """Token labels as a list of str; a string is split as the analyzer splits it."""
+def _tokens(
+    tokens: Any, name: str, analyzer: str = "word", codec: Any = None
+) -> list[str]:
+    """Token labels as a list of str; a string is split as the analyzer splits it
+    (by the fitted ``codec`` for subword pieces)."""
     if isinstance(tokens, str):
+        if codec is not None and getattr(codec, "is_subword", False):
+            return [str(piece) for piece in codec.read_tokens([tokens])[0]]
         return list(tokens) if analyzer == "char" else tokens.split()
     try:
         return [str(token) for token in tokens]
@@ -75,7 +80,9 @@ def plot_attention(
     analyzer : {"word", "char"} or fitted estimator, default="word"
         How string ``source_tokens`` and ``output_tokens`` are split: on
         whitespace, or into characters. Pass the fitted model to split them as it
-        does (its ``analyzer``).
+        does (its ``analyzer``; subword pieces with its own vocabularies). A
+        predicted string re-split into subword pieces may not be the pieces the
+        model produced (so not match the rows): leave ``output_tokens`` out then.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; None creates a new figure with a layout that keeps the
         tick labels inside it (``layout="constrained"``).
@@ -132,22 +139,27 @@ def plot_attention(
             f"(output_steps, source_length), got shape {weights.shape}."
         )
     n_outputs, n_sources = weights.shape
+    source_codec = target_codec = None
     if not isinstance(analyzer, str):
+        source_codec = getattr(analyzer, "source_codec_", None)
+        target_codec = getattr(analyzer, "target_codec_", None)
         analyzer = getattr(analyzer, "analyzer", "word")
+        if analyzer in ("bpe", "wordpiece", "unigram") and source_codec is not None:
+            analyzer = "word"  # strings are split by the model's codecs
     if analyzer not in ("word", "char"):
         raise ValueError(
             f"analyzer must be 'word', 'char' or a fitted estimator, got {analyzer!r}."
         )
     source_labels = output_labels = None
     if source_tokens is not None:
-        source_labels = _tokens(source_tokens, "source_tokens", analyzer)
+        source_labels = _tokens(source_tokens, "source_tokens", analyzer, source_codec)
         if len(source_labels) != n_sources:
             raise ValueError(
                 f"source_tokens has {len(source_labels)} tokens but attention has "
                 f"{n_sources} source positions (columns)."
             )
     if output_tokens is not None:
-        output_labels = _tokens(output_tokens, "output_tokens", analyzer)
+        output_labels = _tokens(output_tokens, "output_tokens", analyzer, target_codec)
         if len(output_labels) == n_outputs - 1:
             output_labels.append(EOS_TOKEN)
         if len(output_labels) != n_outputs:

@@ -13,8 +13,21 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._subwords import (
+    SUBWORD_ANALYZERS,
+    decode_pieces,
+    encode_pieces,
+    is_subword,
+    train_tokenizer,
+    vocabulary,
+)
 from ._validation import IntervalNotBool as Interval  # max_length=True is no 1
-from ._validation import check_token_sequences, describe_missing
+from ._validation import (
+    check_sequences,
+    check_token_sequences,
+    describe_missing,
+    standardize,
+)
 from ._vocabulary import (
     PAD_INDEX,
     PAD_TOKEN,
@@ -48,21 +61,35 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    analyzer : {"word", "char"} or callable, default="word"
+    analyzer : {"word", "char", "bpe", "wordpiece", "unigram"} or callable, \
+            default="word"
         How strings are split into tokens: ``"word"`` splits on runs of whitespace
         (``str.split()``), ``"char"`` makes one token per character, a callable
         maps a string to an iterable of hashable tokens. Token sequences are not
-        analyzed.
+        analyzed. ``"bpe"``, ``"wordpiece"`` and ``"unigram"`` learn a subword
+        vocabulary of `max_tokens` ids in `fit` (byte-pair encoding, WordPiece or
+        the Unigram language model, trained by HuggingFace ``tokenizers``, an
+        optional dependency: ``pip install sklearn-seq2seq[subword]``); they read
+        strings only, and `inverse_transform` gives the strings back exactly (see
+        Notes).
     lowercase : bool, default=False
         Lowercase strings before analysis; for token sequences, lowercase the
         tokens that are strings.
+    strip_accents : {"ascii", "unicode"} or None, default=None
+        Remove accents after lowercasing, as ``CountVectorizer`` does:
+        ``"ascii"`` keeps the characters that have a direct ASCII mapping,
+        ``"unicode"`` removes combining marks after NFKD normalization (slower,
+        works on any character), None does nothing.
     max_tokens : int >= 2 or None, default=None
         Vocabulary size cap, counting the two reserved ids 0 and 1: at most
         ``max_tokens - 2`` tokens are learned, the most frequent ones. None means
-        no cap. Ignored when `vocabulary` is given.
+        no cap. Ignored when `vocabulary` is given. For the subword analyzers it
+        is the size of the subword vocabulary (the trainer's ``vocab_size``, at
+        least 3); None means 1000.
     min_frequency : int >= 1, default=1
         Tokens that occur fewer times than this in the training data (counting
-        every occurrence) are not learned. Ignored when `vocabulary` is given.
+        every occurrence) are not learned. Ignored when `vocabulary` is given and
+        by the subword analyzers.
     max_length : int >= 1 or None, default=None
         Number of id columns. None uses the length of the longest training
         sequence (at least 1).
@@ -75,7 +102,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         A fixed, ordered list of tokens that get ids 2, 3, ...; `fit` then learns
         no tokens from the data (only `max_length_` when `max_length` is None).
         Duplicates and the reserved strings ``"<pad>"`` and ``"<unk>"`` are
-        rejected.
+        rejected. Not available with the subword analyzers.
     dtype : integer dtype, default=np.int64
         Dtype of the id array returned by `transform`.
 
@@ -91,6 +118,10 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         is the vocabulary size (e.g. for an embedding layer).
     max_length_ : int
         Number of columns produced by `transform`.
+    tokenizer_ : tokenizers.Tokenizer
+        Subword analyzers only: the trained HuggingFace tokenizer. Its ids are
+        the ids of `transform` (``"<pad>"`` 0, ``"<unk>"`` 1); it reads a
+        document as `transform` does (after `lowercase` and `strip_accents`).
 
     See Also
     --------
@@ -101,6 +132,18 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     ``pad_index``, ``unk_index``, ``pad_token`` and ``unk_token`` are class
     attributes (0, 1, ``"<pad>"``, ``"<unk>"``), also available as the module
     constants ``PAD_INDEX``, ``UNK_INDEX``, ``PAD_TOKEN`` and ``UNK_TOKEN``.
+
+    Subword analyzers mark the start of every word with ``"▁"`` (U+2581, as
+    SentencePiece does): ``"▁the"`` is a word, ``"re"`` a piece inside one. Spaces
+    are kept exactly (two spaces are two markers), tabs and newlines are pieces
+    of their own, so `inverse_transform` returns each string as it was read, for
+    any string made of characters of the vocabulary. Those are the characters of
+    the training data, less the rarest ones when `max_tokens` is too small to
+    hold them all. An unknown character becomes id 1 (with ``"wordpiece"`` its
+    whole word does) and reads back as ``"<unk>"``; text that spells
+    ``"<pad>"`` or ``"<unk>"`` is read as unknown too, and a ``"▁"`` in the text
+    reads back as a space. The vocabulary does not depend on the order of the
+    documents.
 
     Examples
     --------
@@ -114,6 +157,19 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
            [6, 0, 0, 0]])
     >>> vectorizer.inverse_transform([[3, 1, 2, 0]])
     array([list(['the', '<unk>', 'sat'])], dtype=object)
+
+    A subword vocabulary (this needs ``tokenizers``) spells rare words with
+    pieces and gives the strings back:
+
+    >>> docs = ["the cat sat", "the cats sat down", "a dog sat"]
+    >>> bpe = SequenceVectorizer(analyzer="bpe", max_tokens=30).fit(docs)
+    >>> len(bpe.tokens_) <= 30
+    True
+    >>> ids = bpe.transform(["the dogs sat"])
+    >>> [bpe.tokens_[i] for i in ids[0] if i]
+    ['▁the', '▁dog', 's', '▁sat']
+    >>> bpe.inverse_transform(ids)
+    array(['the dogs sat'], dtype=object)
     """
 
     pad_index = PAD_INDEX
@@ -122,8 +178,9 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     unk_token = UNK_TOKEN
 
     _parameter_constraints: dict = {
-        "analyzer": [StrOptions({"word", "char"}), callable],
+        "analyzer": [StrOptions({"word", "char", *SUBWORD_ANALYZERS}), callable],
         "lowercase": ["boolean"],
+        "strip_accents": [StrOptions({"ascii", "unicode"}), None],
         "max_tokens": [Interval(Integral, 2, None, closed="left"), None],
         "min_frequency": [Interval(Integral, 1, None, closed="left")],
         "max_length": [Interval(Integral, 1, None, closed="left"), None],
@@ -138,6 +195,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         *,
         analyzer="word",
         lowercase=False,
+        strip_accents=None,
         max_tokens=None,
         min_frequency=1,
         max_length=None,
@@ -148,6 +206,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     ):
         self.analyzer = analyzer
         self.lowercase = lowercase
+        self.strip_accents = strip_accents
         self.max_tokens = max_tokens
         self.min_frequency = min_frequency
         self.max_length = max_length
@@ -156,11 +215,48 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         self.vocabulary = vocabulary
         self.dtype = dtype
 
+    def _documents(self, X: Any) -> list[str]:
+        """Subword analyzers: the strings of ``X``, standardized."""
+        sequences, kind = check_sequences(X, name="X")
+        if kind == "tokens":
+            raise ValueError(
+                f"analyzer={self.analyzer!r} splits strings into subwords, but X "
+                "holds token sequences: pass strings (e.g. ' '.join(tokens)), or "
+                "use analyzer='word'."
+            )
+        return [
+            standardize(doc, lowercase=self.lowercase, strip_accents=self.strip_accents)
+            for doc in sequences
+        ]
+
     def _tokenize(self, X: Any) -> list[list[Hashable]]:
+        if is_subword(self.analyzer):
+            return encode_pieces(self.tokenizer_, self._documents(X), 2)
         tokens, _ = check_token_sequences(
-            X, analyzer=self.analyzer, lowercase=self.lowercase, name="X"
+            X,
+            analyzer=self.analyzer,
+            lowercase=self.lowercase,
+            strip_accents=self.strip_accents,
+            name="X",
         )
         return tokens
+
+    def _fit_sequences(self, X: Any) -> list[list[Hashable]]:
+        """Train the subword tokenizer if there is one; the token lists of ``X``."""
+        if not is_subword(self.analyzer):
+            return self._tokenize(X)
+        if self.vocabulary is not None:
+            raise ValueError(
+                f"vocabulary cannot be given with analyzer={self.analyzer!r}, "
+                "which learns its own subword vocabulary; use analyzer='word'."
+            )
+        self.tokenizer_ = train_tokenizer(
+            self._documents(X),
+            self.analyzer,
+            vocab_size=self.max_tokens,
+            specials=(self.pad_token, self.unk_token),
+        )
+        return self._tokenize(X)
 
     def _check_fixed_vocabulary(self) -> list[Hashable]:
         vocabulary = self.vocabulary
@@ -204,6 +300,8 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         return tokens
 
     def _learn_vocabulary(self, sequences: list[list[Hashable]]) -> list[Hashable]:
+        if is_subword(self.analyzer):
+            return list(vocabulary(self.tokenizer_)[2:])  # the tokenizer's ids
         return learn_vocabulary(
             sequences,
             reserved=(self.pad_token, self.unk_token),
@@ -268,7 +366,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         self : SequenceVectorizer
             The fitted vectorizer.
         """
-        self._fit(self._tokenize(X))
+        self._fit(self._fit_sequences(X))
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -287,7 +385,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         ids : ndarray of shape (n_samples, `max_length_`)
             Token ids, padded with 0.
         """
-        sequences = self._tokenize(X)
+        sequences = self._fit_sequences(X)
         self._fit(sequences)
         return self._transform(sequences)
 
@@ -318,7 +416,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         return self._transform(self._tokenize(X))
 
     def inverse_transform(self, X):
-        """Map an id array back to token lists, dropping padding.
+        """Map an id array back to token lists (strings for subwords).
 
         Parameters
         ----------
@@ -329,7 +427,9 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         Returns
         -------
         tokens : ndarray of shape (n_samples,), dtype=object
-            One Python list of tokens per row.
+            One Python list of tokens per row; with a subword analyzer, one
+            string per row, the pieces joined back into text (the string that
+            `transform` read, when all its characters were known).
         """
         check_is_fitted(self)
         X = check_array(X, dtype=None, ensure_min_features=0)
@@ -348,8 +448,10 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 f"the vocabulary range [0, {n_ids - 1}]."
             )
         result = np.empty(X.shape[0], dtype=object)
+        subword = is_subword(self.analyzer)
         for row, ids in enumerate(X):
-            result[row] = self.tokens_[ids[ids != self.pad_index]].tolist()
+            tokens = self.tokens_[ids[ids != self.pad_index]].tolist()
+            result[row] = decode_pieces(self.tokenizer_, tokens) if subword else tokens
         return result
 
     def get_feature_names_out(self, input_features=None):
