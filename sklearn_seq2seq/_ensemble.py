@@ -73,8 +73,9 @@ class Seq2SeqEnsemble:
         for index, estimator in enumerate(estimators[1:], start=1):
             for name in ("source_codec_", "target_codec_"):
                 ours, theirs = getattr(lead, name), getattr(estimator, name)
-                same = ours.kind_ == theirs.kind_ and (
-                    getattr(ours, "itos_", None) == getattr(theirs, "itos_", None)
+                same = ours.kind_ == theirs.kind_ and all(
+                    getattr(ours, attribute, None) == getattr(theirs, attribute, None)
+                    for attribute in ("itos_", "tokenizer_json_")
                 )
                 if not same or ours.analyzer != theirs.analyzer:
                     side = "source" if name == "source_codec_" else "target"
