@@ -34,7 +34,7 @@ import torch
 from torch import Tensor, nn
 
 from .._vocabulary import BOS_INDEX, PAD_INDEX
-from ._utils import lengths_to_mask, make_dropout
+from ._utils import first_decoder_input, lengths_to_mask, make_dropout
 from .model import EncoderDecoder
 
 
@@ -442,12 +442,11 @@ class TransformerDecoder(nn.Module):
 
     def bos(self, batch_size: int, like: Tensor) -> Tensor:
         """First decoder input: ``<bos>`` ids ``(batch,)`` or zeros ``(batch, F)``."""
-        if self.is_token_output:
-            return torch.full(
-                (batch_size,), self.bos_index, dtype=torch.long, device=like.device
-            )
-        return torch.zeros(
-            batch_size, self.output_size, dtype=like.dtype, device=like.device
+        return first_decoder_input(
+            batch_size,
+            like,
+            bos_index=self.bos_index if self.is_token_output else None,
+            output_size=self.output_size,
         )
 
     def _run(
