@@ -22,6 +22,8 @@ LABELS = [len(x.split()) % 2 for x in X_TEXT]
 NETWORKS = {
     "attention": dict(decoder="attention"),
     "simple": dict(decoder="simple", teacher_forcing_ratio=0.5),
+    "feedback": dict(decoder="feedback"),
+    "peek": dict(decoder="peek", cell="lstm"),
     "transformer": dict(architecture="transformer", n_heads=2),
 }
 
