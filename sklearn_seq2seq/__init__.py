@@ -4,18 +4,12 @@ Encoder-decoder RNNs (simple, feedback, peek and attention decoders, configurabl
 trained through skorch on PyTorch, on CUDA when it is there.
 """
 
+from . import metrics as _metrics
 from ._classifier import Seq2SeqClassifier
 from ._ensemble import Seq2SeqEnsemble
 from ._persistence import load
 from ._transformer import Seq2SeqTransformer
-from .metrics import (
-    bleu_score,
-    bleu_scorer,
-    chrf_score,
-    chrf_scorer,
-    exact_match_score,
-    exact_match_scorer,
-)
+from .metrics import *  # noqa: F403 - the scores and scorers, as metrics.__all__
 from .preprocessing import SequenceVectorizer
 
 __version__ = "0.1.0"
@@ -26,11 +20,6 @@ __all__ = [
     "Seq2SeqTransformer",
     "SequenceVectorizer",
     "__version__",
-    "bleu_score",
-    "bleu_scorer",
-    "chrf_score",
-    "chrf_scorer",
-    "exact_match_score",
-    "exact_match_scorer",
     "load",
+    *_metrics.__all__,
 ]

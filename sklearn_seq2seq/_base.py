@@ -365,14 +365,16 @@ class BaseSeq2Seq(BaseEstimator):
             return {"src_vocab_size": codec.vocab_size}
         return {"src_features": codec.n_features_}
 
+    def _depth(self) -> int | tuple[int, int]:
+        """``depth`` as the network builders take it (a list becomes a tuple)."""
+        return tuple(self.depth) if isinstance(self.depth, tuple | list) else self.depth
+
     def _network_kwargs(self) -> dict[str, Any]:
         return {
             "hidden_dim": self.hidden_dim,
             "embedding_dim": self.embedding_dim,
             "cell": self.cell,
-            "depth": tuple(self.depth)
-            if isinstance(self.depth, tuple | list)
-            else self.depth,
+            "depth": self._depth(),
             "decoder": self.decoder,
             "attention": self.attention,
             "input_feeding": self.input_feeding,
@@ -386,9 +388,7 @@ class BaseSeq2Seq(BaseEstimator):
             "hidden_dim": self.hidden_dim,
             "n_heads": self.n_heads,
             "feedforward_dim": self.feedforward_dim,
-            "depth": tuple(self.depth)
-            if isinstance(self.depth, tuple | list)
-            else self.depth,
+            "depth": self._depth(),
             "dropout": self.dropout,
         }
 

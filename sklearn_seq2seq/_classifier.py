@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import EpochScoring
 
 from ._base import BaseSeq2Seq, user_stacklevel
+from ._docstrings import fill_doc
 from ._inputs import as_reusable
 from ._validation import IntervalNotBool as Interval
 from ._validation import _is_number, describe_missing
@@ -25,6 +26,7 @@ from .nn import build_sequence_classifier, build_transformer_classifier
 MAX_OUTPUT_LENGTH = 10_000
 
 
+@fill_doc
 class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     """Sequence classifier: encoder, decoder of fixed length, Flatten, softmax.
 
@@ -46,37 +48,22 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         first of a pair), ``hidden_dim`` is the model size, ``n_heads`` and
         ``feedforward_dim`` shape the layers; ``output_length``, ``output_dim`` and
         the recurrent-only parameters are ignored.
-        ``cell``, ``decoder``, ``attention``, ``input_feeding``, ``bidirectional``
-        and ``embedding_dim`` are recurrent-only and ignored by the Transformer
-        (token embeddings have ``hidden_dim`` features). See the user guide,
-        "Transformer architecture".
-    cell : {"gru", "lstm", "rnn"}, default="gru"
-        Recurrent cell of the encoder and decoder.
+        %(recurrent_only)s
+    %(cell)s
     hidden_dim : int, default=64
         Size of the recurrent states.
     embedding_dim : int, default=None
         Size of token embeddings / input projections; ``None`` uses ``hidden_dim``.
     depth : int or tuple of (int, int), default=1
         Number of layers, or ``(encoder_layers, decoder_layers)``.
-    n_heads : int, default=4
-        Attention heads of ``architecture="transformer"`` (ignored otherwise);
-        ``hidden_dim`` must be divisible by it.
-    feedforward_dim : int, default=None
-        Inner size of the Transformer's feed-forward blocks; ``None`` uses
-        ``4 * hidden_dim``. Ignored with ``architecture="rnn"``.
+    %(n_heads)s
+    %(feedforward_dim)s
     decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
         Decoder mode (see :class:`Seq2SeqTransformer`); the decoder feeds back its own
         ``output_dim`` outputs where the mode uses previous outputs.
     attention : {"additive", "dot", "general", "concat"}, default="additive"
         Attention score for ``decoder="attention"``.
-    input_feeding : bool, default=True
-        Attention decoder only (ignored by the other modes). True: the attention
-        context, computed from the previous decoder state, is fed into the RNN
-        with the previous output (Bahdanau et al.). False: the RNN reads only the
-        previous output and attends with its new state (Luong et al.'s global
-        attention without input feeding); under full teacher forcing the whole
-        decoder then runs as one RNN call and the attention of all steps at once,
-        which trains much faster on a GPU. The two are different models.
+    %(input_feeding)s
     tie_embeddings : bool, default=False
         Ignored (with a ``UserWarning`` when True): the classifier's decoder has
         no token embedding to tie. Kept so both estimators share their
@@ -114,72 +101,21 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         10000.
     output_dim : int, default=10
         Size of each decoder output (the Keras seq2seq models' ``output_dim``).
-    max_epochs : int, default=30
-    batch_size : int, default=32
-    lr : float, default=None
-        ``None`` scales it with ``hidden_dim`` (see :class:`Seq2SeqTransformer`);
-        the value used is ``lr_``.
-    lr_schedule : {"constant", "plateau", "noam"}, default=None
-        Learning-rate schedule, through skorch's ``LRScheduler`` (the rate used
-        is recorded per epoch, or per batch for ``"noam"``, as ``event_lr`` in the
-        net's history). ``"constant"``: ``lr`` throughout. ``None``: ``"noam"``
-        with ``architecture="transformer"``, ``"constant"`` for RNNs.
-        ``"plateau"``: PyTorch's ``ReduceLROnPlateau`` halves the rate after 2
-        epochs without a lower ``valid_loss`` (``train_loss`` without validation
-        data). ``"noam"`` (Vaswani et al., 2017): linear warm-up over
-        ``warmup_steps`` optimizer steps up to ``lr``, then decay with
-        ``1 / sqrt(step)``; ``lr`` is the peak rate (fairseq's ``inverse_sqrt``
-        convention). Schedules continue where they were with ``warm_start``.
-    warmup_steps : int, default=None
-        Warm-up optimizer steps of ``lr_schedule="noam"`` (OpenNMT's name;
-        ignored by the other schedules). ``None``: 10 % of the optimizer steps the
-        first fit plans (``max_epochs`` times the batches per epoch), at least 1;
-        the value used is ``warmup_steps_``.
+    %(schedule_parameters)s
     label_smoothing : float, default=0.0
         Label smoothing of the cross-entropy (PyTorch's ``label_smoothing``): the target
         distribution puts ``1 - label_smoothing`` on the true class and spreads
         ``label_smoothing`` uniformly over all classes.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
-            default="adam"
-    clip_grad_norm : float or None, default=1.0
-    early_stopping : bool, default=False
-    warm_start : bool, default=False
-        When True, ``fit`` on a fitted estimator continues training from the
-        current weights and optimizer state for ``max_epochs`` more epochs
-        (``history_`` goes on), reading the data with the vocabularies of the
-        first fit; the network's parameters must not change in between. When
-        False, ``fit`` starts over.
-    validation_fraction : float, default=0.1
-    n_iter_no_change : int, default=5
-    callbacks : list of skorch callbacks, default=None
-    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
-    accelerator : accelerate.Accelerator, default=None
-        Train through Hugging Face accelerate (see :class:`Seq2SeqTransformer`).
-    n_jobs : int, default=None
-        CPU threads for torch while fitting and predicting; ``None`` means 1.
-    random_state : int, RandomState instance or None, default=None
-    verbose : {0, 1, 2}, default=0
-        See :class:`Seq2SeqTransformer` for the training parameters.
+    %(training_parameters)s
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         The class labels.
-    net_ : skorch.NeuralNet
-        The trained skorch net; the PyTorch module is ``net_.module_``.
-    history_ : pandas.DataFrame
-        One row per epoch.
-    n_features_in_ : int
-        Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
-    lr_ : float
-        The learning rate used (``lr``, or the size-scaled default).
-    warmup_steps_ : int or None
-        The Noam warm-up used (``lr_schedule="noam"``), else None.
-    n_epochs_ : int
-        Epochs trained in all (over every warm-started ``fit``).
-    interrupted_ : bool
-        Whether the last ``fit`` ended before ``max_epochs`` for no reason of its
-        own (Ctrl-C); early stopping does not count.
+    %(net_)s
+    %(history_)s
+    %(n_features_in_)s
+    %(training_attributes)s
 
     See Also
     --------
@@ -488,8 +424,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Sequences of the kind seen in ``fit``.
+        %(X_fitted)s
 
         Returns
         -------
@@ -520,8 +455,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Sequences of the kind seen in ``fit``.
+        %(X_fitted)s
         y : array-like of shape (n_samples,)
             True labels.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -539,8 +473,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Sequences of the kind seen in ``fit``.
+        %(X_fitted)s
 
         Returns
         -------

@@ -8,10 +8,12 @@ from typing import Any
 
 from sklearn.utils.validation import check_is_fitted
 
+from ._docstrings import fill_doc
 from ._transformer import Seq2SeqTransformer
 from .nn.ensemble import EnsembleEncoderDecoder
 
 
+@fill_doc
 class Seq2SeqEnsemble:
     """Ensemble decoding of fitted :class:`Seq2SeqTransformer` models.
 
@@ -122,8 +124,7 @@ class Seq2SeqEnsemble:
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Source sequences.
+        %(X_source)s
         n_best : int, default=5
             Hypotheses returned per sequence.
 
@@ -141,8 +142,7 @@ class Seq2SeqEnsemble:
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Source sequences.
+        %(X_source)s
 
         Returns
         -------
@@ -156,8 +156,7 @@ class Seq2SeqEnsemble:
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Source sequences.
+        %(X_source)s
         y : same kind as the fitted targets
             Reference target sequences.
 

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import EpochScoring
 
 from ._base import INFERENCE_BATCH_SIZE, BaseSeq2Seq, user_stacklevel
+from ._docstrings import fill_doc
 from ._inputs import SequenceCodec, as_reusable
 from ._validation import IntervalNotBool as Interval
 from ._validation import check_sequences, tokenize
@@ -36,6 +37,7 @@ MAX_OUTPUT_LENGTH = 10_000
 TEXT_KINDS = ("str", "tokens")  # the kinds that lowercase applies to
 
 
+@fill_doc
 class Seq2SeqTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSeq2Seq
 ):
@@ -61,12 +63,8 @@ class Seq2SeqTransformer(
         applies throughout. Decoding caches each layer's keys and values, so a
         step does not recompute the prefix; ``predict_with_attention`` returns the
         last decoder layer's cross-attention averaged over the heads.
-        ``cell``, ``decoder``, ``attention``, ``input_feeding``, ``bidirectional``
-        and ``embedding_dim`` are recurrent-only and ignored by the Transformer
-        (token embeddings have ``hidden_dim`` features). See the user guide,
-        "Transformer architecture".
-    cell : {"gru", "lstm", "rnn"}, default="gru"
-        Recurrent cell of the encoder and decoder.
+        %(recurrent_only)s
+    %(cell)s
     hidden_dim : int, default=64
         Size of the recurrent states.
     embedding_dim : int, default=None
@@ -77,12 +75,8 @@ class Seq2SeqTransformer(
         the top layers are aligned: decoder layer ``i`` counted from the top starts
         from encoder layer ``i`` counted from the top; extra decoder layers start from
         the encoder's top layer.
-    n_heads : int, default=4
-        Attention heads of ``architecture="transformer"`` (ignored otherwise);
-        ``hidden_dim`` must be divisible by it.
-    feedforward_dim : int, default=None
-        Inner size of the Transformer's feed-forward blocks; ``None`` uses
-        ``4 * hidden_dim``. Ignored with ``architecture="rnn"``.
+    %(n_heads)s
+    %(feedforward_dim)s
     decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
         Decoder mode. ``"simple"``: the context vector is the input at every step;
         ``"feedback"``: the previous output is the input, the context only initialises
@@ -91,14 +85,7 @@ class Seq2SeqTransformer(
     attention : {"additive", "dot", "general", "concat"}, default="additive"
         Attention score (``decoder="attention"`` only): Bahdanau's additive score or
         Luong's dot, general and concat scores.
-    input_feeding : bool, default=True
-        Attention decoder only (ignored by the other modes). True: the attention
-        context, computed from the previous decoder state, is fed into the RNN
-        with the previous output (Bahdanau et al.). False: the RNN reads only the
-        previous output and attends with its new state (Luong et al.'s global
-        attention without input feeding); under full teacher forcing the whole
-        decoder then runs as one RNN call and the attention of all steps at once,
-        which trains much faster on a GPU. The two are different models.
+    %(input_feeding)s
     tie_embeddings : bool, default=False
         Share one weight matrix between the decoder's input embedding and its
         output projection (Press & Wolf, 2017; Inan et al., 2017): fewer
@@ -203,11 +190,11 @@ class Seq2SeqTransformer(
         ``words_min_frequency``). Unlike the decoding options above, it changes
         training.
     autoencoder : bool, default=False
-        Ignore ``y`` and learn to reproduce ``X`` (a sequence autoencoder, seed
-        002), so that the estimator can sit before a classifier in a Pipeline, which
-        passes the labels to every step: ``make_pipeline(Seq2SeqTransformer(
-        autoencoder=True), LogisticRegression())``. ``fit(X)`` without ``y`` does the
-        same.
+        Ignore ``y`` and learn to reproduce ``X`` (a sequence autoencoder, Dai &
+        Le, 2015), so that the estimator can sit before a classifier in a
+        Pipeline, which passes the labels to every step:
+        ``make_pipeline(Seq2SeqTransformer(autoencoder=True),
+        LogisticRegression())``. ``fit(X)`` without ``y`` does the same.
     validation_scoring : {"bleu", "chrf", "exact_match"}, default=None
         With validation data (``X_val``/``y_val`` in ``fit``, or
         ``early_stopping=True``), also decode the validation data greedily (with
@@ -217,106 +204,29 @@ class Seq2SeqTransformer(
         compute it, over target tokens) in ``history_`` as ``valid_bleu``,
         ``valid_chrf`` or ``valid_exact_match``; early stopping then watches it
         instead of the validation loss. Token targets only.
-    max_epochs : int, default=30
-        Number of passes over the training data.
-    batch_size : int, default=32
-        Samples per optimisation step.
-    lr : float, default=None
-        Learning rate of the optimizer. ``None`` scales it with the model size,
-        ``0.005 * min(1, sqrt(16 / hidden_dim))`` (0.005 up to ``hidden_dim=16``,
-        0.0025 at 64, 0.00125 at 256): at 0.005, models of 64 or more units
-        diverged on long sequences (see the user guide), while small ones learn
-        fastest with it. With ``architecture="transformer"`` it is
-        ``0.002 * min(1, sqrt(16 / hidden_dim))`` (0.001 at 64), the peak of the
-        Noam warm-up that ``lr_schedule=None`` gives it. The value used is ``lr_``.
-    lr_schedule : {"constant", "plateau", "noam"}, default=None
-        Learning-rate schedule, through skorch's ``LRScheduler`` (the rate used
-        is recorded per epoch, or per batch for ``"noam"``, as ``event_lr`` in the
-        net's history). ``"constant"``: ``lr`` throughout. ``None``: ``"noam"``
-        with ``architecture="transformer"``, ``"constant"`` for RNNs.
-        ``"plateau"``: PyTorch's ``ReduceLROnPlateau`` halves the rate after 2
-        epochs without a lower ``valid_loss`` (``train_loss`` without validation
-        data). ``"noam"`` (Vaswani et al., 2017): linear warm-up over
-        ``warmup_steps`` optimizer steps up to ``lr``, then decay with
-        ``1 / sqrt(step)``; ``lr`` is the peak rate (fairseq's ``inverse_sqrt``
-        convention). Schedules continue where they were with ``warm_start``.
-    warmup_steps : int, default=None
-        Warm-up optimizer steps of ``lr_schedule="noam"`` (OpenNMT's name;
-        ignored by the other schedules). ``None``: 10 % of the optimizer steps the
-        first fit plans (``max_epochs`` times the batches per epoch), at least 1;
-        the value used is ``warmup_steps_``.
+    %(schedule_parameters)s
     label_smoothing : float, default=0.0
         Label smoothing of the cross-entropy (PyTorch's ``label_smoothing``): the target
         distribution puts ``1 - label_smoothing`` on the true token and spreads
         ``label_smoothing`` uniformly over all ids of the target vocabulary; padding
         positions are still ignored. Ignored (with a ``UserWarning``) for float targets,
         which are learned with mean squared error.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
-            default="adam"
-    clip_grad_norm : float or None, default=1.0
-        Gradient norm clipping (skorch's ``GradientNormClipping``); None disables it.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data and stop when the validation
-        loss has not improved for ``n_iter_no_change`` epochs (skorch's
-        ``EarlyStopping``), restoring the best weights.
-    warm_start : bool, default=False
-        When True, ``fit`` on a fitted estimator continues training from the
-        current weights and optimizer state for ``max_epochs`` more epochs
-        (``history_`` goes on), reading the data with the vocabularies of the
-        first fit; the network's parameters must not change in between. When
-        False, ``fit`` starts over.
-    validation_fraction : float, default=0.1
-        Share of the training data held out when ``early_stopping`` is on.
-    n_iter_no_change : int, default=5
-        Patience of early stopping, in epochs.
-    callbacks : list of skorch callbacks, default=None
-        Extra skorch callbacks (or ``(name, callback)`` pairs); copied in ``fit``.
-    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
-        ``"auto"`` uses CUDA when it is available, else the CPU.
-    accelerator : accelerate.Accelerator, default=None
-        Train through Hugging Face accelerate (skorch's ``AccelerateMixin``): the
-        accelerator places the model, optimizer and batches (``device`` is then
-        used for prediction only), for mixed precision (``mixed_precision="bf16"``)
-        or data-parallel training on several GPUs with ``accelerate launch``. Needs
-        ``pip install "sklearn-seq2seq[accelerate]"``. See the user guide,
-        "Scaling out".
-    n_jobs : int, default=None
-        CPU threads torch may use while fitting and predicting (restored
-        afterwards). ``None`` means 1: small recurrent networks gain little from
-        more, and lose much when other processes share the cores; ``-1`` uses all
-        cores.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling, dropout and teacher-forcing draws; global
-        random state is left untouched.
-    verbose : {0, 1, 2}, default=0
-        0 silent, 1 the epoch table, 2 also a progress bar.
+    %(training_parameters)s
 
     Attributes
     ----------
-    net_ : skorch.NeuralNet
-        The trained skorch net; the PyTorch module is ``net_.module_``.
-    history_ : pandas.DataFrame
-        One row per epoch (``epoch``, ``train_loss``, ``valid_loss`` when early
-        stopping, ``dur``...).
+    %(net_)s
+    %(history_)s
     source_codec_, target_codec_ : object
         How inputs and targets are read; ``target_codec_.itos_`` is the target
         vocabulary for token targets (0 pad, 1 unknown, 2 ``<bos>``, 3 ``<eos>``).
-    n_features_in_ : int
-        Features of a float ``X`` (columns of a 2-D array, last axis of a 3-D one).
+    %(n_features_in_)s
     max_output_length_ : int
         The ``max_output_length`` used by ``predict``.
     autoencoder_ : bool
         Whether the model was fitted as an autoencoder (``autoencoder=True`` or
         ``y=None``): only then may ``score`` be called without ``y``.
-    lr_ : float
-        The learning rate used (``lr``, or the size-scaled default).
-    warmup_steps_ : int or None
-        The Noam warm-up used (``lr_schedule="noam"``), else None.
-    n_epochs_ : int
-        Epochs trained in all (over every warm-started ``fit``).
-    interrupted_ : bool
-        Whether the last ``fit`` ended before ``max_epochs`` for no reason of its
-        own (Ctrl-C); early stopping does not count.
+    %(training_attributes)s
     target_mean_, target_scale_ : ndarray of shape (n_target_features,)
         Float targets only: the per-feature mean and standard deviation the
         targets were standardised with for training; predictions are mapped back.
@@ -328,10 +238,7 @@ class Seq2SeqTransformer(
 
     Examples
     --------
-    >>> from sklearn_seq2seq import Seq2SeqTransformer
-    >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
-    >>> y = [" ".join(reversed(s.split())) for s in X]
-    >>> model = Seq2SeqTransformer(hidden_dim=16, max_epochs=2, random_state=0)
+    %(reversal_example)s
     >>> model.fit(X, y).predict(["1 2 3"]).shape
     (1,)
     >>> model.transform(["1 2 3"]).shape
@@ -953,8 +860,7 @@ class Seq2SeqTransformer(
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Source sequences.
+        %(X_source)s
 
         Returns
         -------
@@ -985,8 +891,7 @@ class Seq2SeqTransformer(
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Source sequences.
+        %(X_source)s
         n_best : int, default=5
             Hypotheses returned per sequence (>= 1).
 
@@ -1013,10 +918,7 @@ class Seq2SeqTransformer(
 
         Examples
         --------
-        >>> from sklearn_seq2seq import Seq2SeqTransformer
-        >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
-        >>> y = [" ".join(reversed(s.split())) for s in X]
-        >>> model = Seq2SeqTransformer(hidden_dim=16, max_epochs=2, random_state=0)
+        %(reversal_example)s
         >>> nbest = model.fit(X, y).predict_nbest(["1 2 3"], n_best=3)
         >>> len(nbest[0])
         3
@@ -1106,8 +1008,7 @@ class Seq2SeqTransformer(
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Source sequences.
+        %(X_source)s
         y : same kind as the fitted targets, default=None
             Target sequences to score; ``None`` for an autoencoder (target = X).
 
@@ -1118,10 +1019,7 @@ class Seq2SeqTransformer(
 
         Examples
         --------
-        >>> from sklearn_seq2seq import Seq2SeqTransformer
-        >>> X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
-        >>> y = [" ".join(reversed(s.split())) for s in X]
-        >>> model = Seq2SeqTransformer(hidden_dim=16, max_epochs=2, random_state=0)
+        %(reversal_example)s
         >>> model.fit(X, y).score_samples(["1 2 3", "4 5"], ["3 2 1", "5 4"]).shape
         (2,)
         """
@@ -1173,8 +1071,7 @@ class Seq2SeqTransformer(
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Source sequences.
+        %(X_source)s
 
         Returns
         -------
@@ -1216,8 +1113,7 @@ class Seq2SeqTransformer(
 
         Parameters
         ----------
-        X : iterable of str or token lists, or array
-            Source sequences.
+        %(X_source)s
         y : same kind as the fitted targets, default=None
             True targets; ``None`` for an autoencoder (target = X). Ignored when
             ``autoencoder=True``.

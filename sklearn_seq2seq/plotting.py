@@ -112,8 +112,6 @@ def plot_attention(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import numpy as np
     >>> from sklearn_seq2seq.plotting import plot_attention
     >>> weights = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]])
@@ -229,8 +227,6 @@ def plot_history(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from sklearn_seq2seq.plotting import plot_history
     >>> history = pd.DataFrame(

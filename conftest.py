@@ -1,0 +1,5 @@
+"""Doctests of the package draw with matplotlib's non-interactive backend."""
+
+import matplotlib
+
+matplotlib.use("Agg")
