@@ -19,11 +19,14 @@ from ._base import BaseSeq2Seq, user_stacklevel
 from ._docstrings import fill_doc
 from ._inputs import as_reusable
 from ._validation import IntervalNotBool as Interval
-from ._validation import _is_number, describe_missing
+from ._validation import _is_number, check_not_missing
 from .nn import build_sequence_classifier, build_transformer_classifier
 
 # Decoder steps before the softmax head; more only costs time and memory.
 MAX_OUTPUT_LENGTH = 10_000
+_MISSING_LABELS = (
+    "labels must not be missing: drop those samples or fill in their labels."
+)
 
 
 @fill_doc
@@ -506,20 +509,14 @@ def _check_labels(y: Any) -> np.ndarray:
         if missing.size:
             raise ValueError(
                 f"y contains NaN at index {missing[0]} ({missing.size} missing "
-                "labels); labels must not be missing: drop those samples or fill "
-                "in their labels."
+                f"labels); {_MISSING_LABELS}"
             )
         return labels
     if labels.dtype != object:
         return labels
     first_of_type: dict[str, int] = {}
     for index, label in enumerate(labels):
-        missing_name = describe_missing(label)
-        if missing_name is not None:
-            raise ValueError(
-                f"y contains {missing_name} at index {index}; labels must not be "
-                "missing: drop those samples or fill in their labels."
-            )
+        check_not_missing(label, name="y", index=index, rule=_MISSING_LABELS)
         label_type = (
             "string"
             if isinstance(label, str)

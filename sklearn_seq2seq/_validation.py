@@ -85,18 +85,39 @@ def describe_missing(value: Any) -> str | None:
     return None
 
 
+def check_not_missing(
+    value: Any, *, name: str, index: int, rule: str, where: str = ""
+) -> None:
+    """Raise ``ValueError("{name} contains {marker} at index {index}{where}; {rule}")``
+    when ``value`` is a missing-value marker (see :func:`describe_missing`).
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq._validation import check_not_missing
+    >>> check_not_missing(None, name="y", index=3, rule="labels must not be missing.")
+    Traceback (most recent call last):
+    ...
+    ValueError: y contains None at index 3; labels must not be missing.
+    """
+    missing = describe_missing(value)
+    if missing is not None:
+        message = f"{name} contains {missing} at index {index}{where}"
+        raise ValueError(f"{message}; {rule}" if rule else f"{message}.")
+
+
 def _check_tokens(
     tokens: Iterable[Any], *, name: str, index: int, origin: str = ""
 ) -> list[Hashable]:
     """Copy one token sequence into a list, rejecting missing or unhashable tokens."""
     checked: list[Hashable] = []
     for position, token in enumerate(tokens):
-        missing = describe_missing(token)
-        if missing is not None:
-            raise ValueError(
-                f"{name} contains {missing} at index {index} (token {position}"
-                f"{origin}); tokens must not be missing values."
-            )
+        check_not_missing(
+            token,
+            name=name,
+            index=index,
+            where=f" (token {position}{origin})",
+            rule="tokens must not be missing values.",
+        )
         if not isinstance(token, Hashable):
             raise TypeError(
                 f"{name}[{index}] contains an unhashable token of type "
@@ -192,12 +213,12 @@ def check_sequences(
     first_index = 0
     sequences: list[Any] = []
     for index, sample in enumerate(samples):
-        missing = describe_missing(sample)
-        if missing is not None:
-            raise ValueError(
-                f"{name} contains {missing} at index {index}; every sample must be "
-                "a string or a sequence of tokens."
-            )
+        check_not_missing(
+            sample,
+            name=name,
+            index=index,
+            rule="every sample must be a string or a sequence of tokens.",
+        )
         if isinstance(sample, str):
             sample_kind: SequenceKind = "str"
             value: Any = str(sample)  # np.str_ -> str

@@ -23,9 +23,9 @@ from ._subwords import (
 )
 from ._validation import IntervalNotBool as Interval  # max_length=True is no 1
 from ._validation import (
+    check_not_missing,
     check_sequences,
     check_token_sequences,
-    describe_missing,
     standardize,
 )
 from ._vocabulary import (
@@ -268,9 +268,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         tokens: list[Hashable] = []
         seen: set[Hashable] = set()
         for position, token in enumerate(vocabulary):
-            missing = describe_missing(token)
-            if missing is not None:
-                raise ValueError(f"vocabulary contains {missing} at index {position}.")
+            check_not_missing(token, name="vocabulary", index=position, rule="")
             if not isinstance(token, Hashable):
                 raise TypeError(
                     f"vocabulary[{position}] is unhashable ({type(token).__name__})."
