@@ -370,26 +370,26 @@ class BaseSeq2Seq(BaseEstimator):
         return tuple(self.depth) if isinstance(self.depth, tuple | list) else self.depth
 
     def _network_kwargs(self) -> dict[str, Any]:
-        return {
+        """The network builder's parameters of the ``architecture``."""
+        shared = {
             "hidden_dim": self.hidden_dim,
+            "depth": self._depth(),
+            "dropout": self.dropout,
+        }
+        if self.architecture == "transformer":
+            return {
+                **shared,
+                "n_heads": self.n_heads,
+                "feedforward_dim": self.feedforward_dim,
+            }
+        return {
+            **shared,
             "embedding_dim": self.embedding_dim,
             "cell": self.cell,
-            "depth": self._depth(),
             "decoder": self.decoder,
             "attention": self.attention,
             "input_feeding": self.input_feeding,
             "bidirectional": self.bidirectional,
-            "dropout": self.dropout,
-        }
-
-    def _transformer_kwargs(self) -> dict[str, Any]:
-        """Network parameters of ``architecture="transformer"``."""
-        return {
-            "hidden_dim": self.hidden_dim,
-            "n_heads": self.n_heads,
-            "feedforward_dim": self.feedforward_dim,
-            "depth": self._depth(),
-            "dropout": self.dropout,
         }
 
     # -- training -------------------------------------------------------------------

@@ -392,7 +392,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
             return build_transformer_classifier(
                 n_classes=len(self.classes_),
                 **self._source_kwargs(),
-                **self._transformer_kwargs(),
+                **self._network_kwargs(),
             )
         return build_sequence_classifier(
             n_classes=len(self.classes_),

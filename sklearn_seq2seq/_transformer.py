@@ -594,17 +594,12 @@ class Seq2SeqTransformer(
             else {"trg_features": codec.n_features_}
         )
         tie = bool(self.tie_embeddings) and self._tie_embeddings_ignored() is None
-        if self.architecture == "transformer":
-            return build_transformer(
-                **self._source_kwargs(),
-                **target_kwargs,
-                **self._transformer_kwargs(),
-                tie_embeddings=tie,
-                teacher_forcing_ratio=self.teacher_forcing_ratio,
-                pad_index=PAD_INDEX,
-                bos_index=BOS_INDEX,
-            )
-        return build_encoder_decoder(
+        build = (
+            build_transformer
+            if self.architecture == "transformer"
+            else build_encoder_decoder
+        )
+        return build(
             **self._source_kwargs(),
             **target_kwargs,
             **self._network_kwargs(),
