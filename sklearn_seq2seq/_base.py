@@ -191,6 +191,14 @@ def _depth_ok(depth: Any) -> bool:
     )
 
 
+def _check_n_samples(X: Encoded, y: np.ndarray, X_name: str, y_name: str) -> None:
+    if len(y) != len(X.lengths):
+        raise ValueError(
+            f"{X_name} and {y_name} have different numbers of samples: "
+            f"{len(X.lengths)} and {len(y)}."
+        )
+
+
 class BaseSeq2Seq(BaseEstimator):
     """Shared parameters and machinery of the two estimators (not public)."""
 
@@ -476,6 +484,53 @@ class BaseSeq2Seq(BaseEstimator):
     def _tie_embeddings_ignored(self) -> str | None:
         """Why ``tie_embeddings=True`` has nothing to tie here (None: it ties);
         each estimator says."""
+        raise NotImplementedError
+
+    def _fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        X_val: Any = None,
+        y_val: Any = None,
+        incremental: bool = False,
+        **target_options: Any,
+    ) -> Any:
+        """``fit`` and ``partial_fit``: read the data, then train.
+
+        The estimators differ only in how they read targets: ``_fit_targets``
+        (training targets, with ``target_options`` such as the classifier's
+        ``classes``) and ``_validation_targets`` (read as the training ones).
+        """
+        self._check_params_across()
+        warm = self._is_warm_start(incremental)
+        X = as_reusable(X)
+        X_encoded = self._encode_source(X) if warm else self._fit_source(X)
+        trg = self._fit_targets(
+            X, y, warm=warm, incremental=incremental, **target_options
+        )
+        _check_n_samples(X_encoded, trg, "X", "y")
+        valid = None
+        if X_val is not None:
+            X_val = as_reusable(X_val)
+            X_valid = self._encode_source(X_val)
+            trg_valid = self._validation_targets(X_val, y_val)
+            _check_n_samples(X_valid, trg_valid, "X_val", "y_val")
+            valid = (X_valid, trg_valid)
+        elif y_val is not None:
+            raise ValueError("y_val was given without X_val; pass both or neither.")
+        self._train(X_encoded, trg, warm=warm, valid=valid, incremental=incremental)
+        return self
+
+    def _fit_targets(
+        self, X: Any, y: Any, *, warm: bool, incremental: bool, **options: Any
+    ) -> np.ndarray:
+        """Training targets as the net learns them (one row per sample); fits the
+        target encoding unless ``warm``."""
+        raise NotImplementedError
+
+    def _validation_targets(self, X_val: Any, y_val: Any) -> np.ndarray:
+        """Validation targets, read as the training targets were."""
         raise NotImplementedError
 
     def _check_training_options(self, *, cross_entropy: bool) -> None:

@@ -291,22 +291,21 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         """
         return self._fit(X, y, classes=classes, incremental=True)
 
-    def _fit(
+    def _fit_targets(
         self,
         X: Any,
         y: Any,
         *,
-        X_val: Any = None,
-        y_val: Any = None,
+        warm: bool,
+        incremental: bool,
         classes: Any = None,
-        incremental: bool = False,
-    ) -> Seq2SeqClassifier:
+        **options: Any,
+    ) -> np.ndarray:
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is "
                 "None."
             )
-        self._check_params_across()
         if self.teacher_forcing_ratio != 1.0:
             warnings.warn(
                 f"teacher_forcing_ratio={self.teacher_forcing_ratio} is not used by "
@@ -315,15 +314,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )
-        warm = self._is_warm_start(incremental)
-        X = as_reusable(X)
-        X_encoded = self._encode_source(X) if warm else self._fit_source(X)
         y = _check_labels(as_reusable(y))
-        if len(y) != len(X_encoded.lengths):
-            raise ValueError(
-                "X and y have different numbers of samples: "
-                f"{len(X_encoded.lengths)} and {len(y)}."
-            )
         check_classification_targets(y)
         if warm:
             unseen = sorted(set(np.unique(y).tolist()) - set(self.classes_.tolist()))
@@ -358,33 +349,20 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 "Seq2SeqClassifier needs samples of at least 2 classes in the data, "
                 f"but the data contain only one class: {self.classes_[0]!r}."
             )
-        valid = None
-        if (X_val is None) != (y_val is None):
-            raise ValueError("Pass both X_val and y_val, or neither.")
-        if X_val is not None:
-            X_valid = self._encode_source(as_reusable(X_val))
-            y_valid = _check_labels(as_reusable(y_val))
-            if len(y_valid) != len(X_valid.lengths):
-                raise ValueError(
-                    "X_val and y_val have different numbers of samples: "
-                    f"{len(X_valid.lengths)} and {len(y_valid)}."
-                )
-            unseen = sorted(set(np.unique(y_valid).tolist()) - set(self.classes_))
-            if unseen:
-                raise ValueError(
-                    f"y_val holds labels {unseen!r} that are not in y; validation "
-                    "labels must be among the training classes."
-                )
-            valid = (X_valid, np.searchsorted(self.classes_, y_valid).astype(np.int64))
         self._check_training_options(cross_entropy=True)
-        self._train(
-            X_encoded,
-            y_encoded.astype(np.int64),
-            warm=warm,
-            valid=valid,
-            incremental=incremental,
-        )
-        return self
+        return y_encoded.astype(np.int64)
+
+    def _validation_targets(self, X_val: Any, y_val: Any) -> np.ndarray:
+        if y_val is None:
+            raise ValueError("X_val was given without y_val; pass both or neither.")
+        y_valid = _check_labels(as_reusable(y_val))
+        unseen = sorted(set(np.unique(y_valid).tolist()) - set(self.classes_))
+        if unseen:
+            raise ValueError(
+                f"y_val holds labels {unseen!r} that are not in y; validation "
+                "labels must be among the training classes."
+            )
+        return np.searchsorted(self.classes_, y_valid).astype(np.int64)
 
     def _build_module(self) -> torch.nn.Module:
         """The network for the fitted classes and inputs (untrained)."""

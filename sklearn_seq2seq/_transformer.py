@@ -461,25 +461,14 @@ class Seq2SeqTransformer(
         """
         return self._fit(X, y, incremental=True)
 
-    def _fit(
-        self,
-        X: Any,
-        y: Any,
-        *,
-        X_val: Any = None,
-        y_val: Any = None,
-        incremental: bool = False,
-    ) -> Seq2SeqTransformer:
-        self._check_params_across()
-        X = as_reusable(X)
-        warm = self._is_warm_start(incremental)
+    def _fit_targets(
+        self, X: Any, y: Any, *, warm: bool, incremental: bool, **options: Any
+    ) -> np.ndarray:
         if warm:
-            # Continue training: read the data as the first fit did.
-            X_encoded = self._encode_source(X)
+            # Continue training: read the targets as the first fit did.
             autoencoder = self.autoencoder_
             target = self.target_codec_.encode(X if autoencoder else as_reusable(y))
         else:
-            X_encoded = self._fit_source(X)
             autoencoder = self.autoencoder or y is None
             if autoencoder:
                 # The target is X as the encoder reads it (input_kind, lowercase).
@@ -493,11 +482,7 @@ class Seq2SeqTransformer(
                     max_tokens=self.max_tokens,
                 )
             target = self.target_codec_.fit(X if autoencoder else as_reusable(y))
-        if len(target.lengths) != len(X_encoded.lengths):
-            raise ValueError(
-                "X and y have different numbers of samples: "
-                f"{len(X_encoded.lengths)} and {len(target.lengths)}."
-            )
+        self.autoencoder_ = autoencoder
         codec = self.target_codec_
         if incremental and warm and codec.is_tokens and self.max_output_length is None:
             # A later chunk may hold longer targets than the first one.
@@ -517,25 +502,6 @@ class Seq2SeqTransformer(
                 scale = values.std(axis=(0, 1))
                 self.target_scale_ = np.where(scale > 0, scale, 1.0)
                 self.max_output_length_ = codec.n_steps_
-        trg = self._training_targets(target)
-        valid = None
-        if X_val is not None:
-            X_val = as_reusable(X_val)
-            X_valid = self._encode_source(X_val)
-            if y_val is None and not autoencoder:
-                raise ValueError(
-                    "X_val was given without y_val; pass the validation targets too "
-                    "(y_val=None only for an autoencoder)."
-                )
-            target_valid = codec.encode(X_val if autoencoder else as_reusable(y_val))
-            if len(target_valid.lengths) != len(X_valid.lengths):
-                raise ValueError(
-                    "X_val and y_val have different numbers of samples: "
-                    f"{len(X_valid.lengths)} and {len(target_valid.lengths)}."
-                )
-            valid = (X_valid, self._training_targets(target_valid))
-        elif y_val is not None:
-            raise ValueError("y_val was given without X_val; pass both or neither.")
         if self.validation_scoring is not None and not codec.is_tokens:
             raise ValueError(
                 f"validation_scoring={self.validation_scoring!r} scores token "
@@ -543,10 +509,17 @@ class Seq2SeqTransformer(
                 "validation_scoring=None (valid_loss is reported)."
             )
         self._check_training_options(cross_entropy=codec.is_tokens)
-        self._train(X_encoded, trg, warm=warm, valid=valid, incremental=incremental)
         self._n_features_out = self.hidden_dim
-        self.autoencoder_ = autoencoder
-        return self
+        return self._training_targets(target)
+
+    def _validation_targets(self, X_val: Any, y_val: Any) -> np.ndarray:
+        if y_val is None and not self.autoencoder_:
+            raise ValueError(
+                "X_val was given without y_val; pass the validation targets too "
+                "(y_val=None only for an autoencoder)."
+            )
+        y_val = X_val if self.autoencoder_ else as_reusable(y_val)
+        return self._training_targets(self.target_codec_.encode(y_val))
 
     def _training_targets(self, target: Any) -> np.ndarray:
         """Encoded targets as the net learns them: ids with ``<bos>``/``<eos>``, or

@@ -371,8 +371,12 @@ def test_classifier_validation_data():
         X_FLOAT[:16], y[:16], X_val=X_FLOAT[16:], y_val=y[16:]
     )
     assert {"valid_loss", "valid_acc"} <= set(model.history_.columns)
-    with pytest.raises(ValueError, match="both X_val and y_val"):
+    with pytest.raises(ValueError, match="X_val was given without y_val"):
         Seq2SeqClassifier(**KW).fit(X_FLOAT, y, X_val=X_FLOAT)
+    with pytest.raises(ValueError, match="y_val was given without X_val"):
+        Seq2SeqClassifier(**KW).fit(X_FLOAT, y, y_val=y)
+    with pytest.raises(ValueError, match="X_val and y_val have different numbers"):
+        Seq2SeqClassifier(**KW).fit(X_FLOAT, y, X_val=X_FLOAT[:4], y_val=y[:3])
     with pytest.raises(ValueError, match="not in y"):
         Seq2SeqClassifier(**KW).fit(X_FLOAT, y, X_val=X_FLOAT[:4], y_val=[0, 1, 2, 0])
 
