@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import warnings
 from numbers import Integral
 from typing import Any
@@ -414,14 +413,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         """
         check_is_fitted(self)
         X_encoded = self._encode_source(X)
-        module = self.net_.module_
-        if self._device.type == "cpu":
-            # float32 matrix products give last-bit differences that depend on how
-            # many rows a batch has; in float64 they stay far below the 1e-7
-            # relative tolerance, so a sample's probabilities do not depend on the
-            # other samples predicted with it.
-            module = copy.deepcopy(module).double()
-        module.eval()
+        module = self._batch_invariant_module()
         probabilities = []
         with torch.no_grad(), self._torch_threads():
             for src, src_lengths in self._batches(X_encoded):

@@ -16,7 +16,12 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import EpochScoring
 
-from ._base import INFERENCE_BATCH_SIZE, BaseSeq2Seq, user_stacklevel
+from ._base import (
+    INFERENCE_BATCH_SIZE,
+    BaseSeq2Seq,
+    _check_n_samples,
+    user_stacklevel,
+)
 from ._docstrings import fill_doc
 from ._inputs import SequenceCodec, as_reusable
 from ._validation import IntervalNotBool as Interval
@@ -1008,13 +1013,8 @@ class Seq2SeqTransformer(
             y = X
         target = codec.encode(as_reusable(y))
         X_encoded = self._encode_source(X)
-        if len(target.lengths) != len(X_encoded.lengths):
-            raise ValueError(
-                "X and y have different numbers of samples: "
-                f"{len(X_encoded.lengths)} and {len(target.lengths)}."
-            )
-        module = self.net_.module_
-        module.eval()
+        _check_n_samples(X_encoded, target.lengths, "X", "y")
+        module = self._batch_invariant_module()
         totals: list[np.ndarray] = []
         start = 0
         with torch.no_grad(), self._torch_threads():
@@ -1023,12 +1023,14 @@ class Seq2SeqTransformer(
                 start += len(src_lengths)
                 width = int(target.lengths[rows].max())
                 trg = torch.as_tensor(target.data[rows, :width], device=src.device)
+                if src.is_floating_point():
+                    src = src.to(next(module.parameters()).dtype)
                 logits, _ = module(src, src_lengths, trg[:, :-1])
-                log_probs = torch.log_softmax(logits.float(), dim=-1)
+                log_probs = torch.log_softmax(logits.double(), dim=-1)
                 gold = trg[:, 1:]
                 picked = log_probs.gather(2, gold.unsqueeze(2)).squeeze(2)
                 picked = picked.masked_fill(gold == PAD_INDEX, 0.0)
-                totals.append(picked.sum(dim=1).double().cpu().numpy())
+                totals.append(picked.sum(dim=1).cpu().numpy())
         return np.concatenate(totals) if totals else np.zeros(0)
 
     def transform(self, X: Any) -> np.ndarray:
