@@ -5,6 +5,14 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from _s2s_shared import (
+    TINY,
+    TRANSFORMER_DATA,
+    X_FLOAT,
+    X_TEXT,
+    Y_TEXT,
+    assert_same_predictions,
+)
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -19,39 +27,8 @@ from sklearn_seq2seq.nn import beam_search, build_transformer, greedy_search
 from sklearn_seq2seq.nn.transformer import build_transformer_classifier
 
 BOS, EOS, PAD = 2, 3, 0
-KW = dict(
-    architecture="transformer",
-    hidden_dim=8,
-    n_heads=2,
-    max_epochs=2,
-    batch_size=8,
-    random_state=0,
-    device="cpu",
-)
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
-RNG = np.random.default_rng(0)
-X_FLOAT = RNG.normal(size=(24, 4, 2)).astype(np.float32)
-X_IDS = np.array([[5, 6, 7, 0], [8, 9, 0, 0], [5, 5, 5, 5]] * 8)
+KW = dict(TINY, architecture="transformer", n_heads=2, batch_size=8)
 LABELS = (X_FLOAT[:, :, 0].sum(axis=1) > 0).astype(int)
-
-TRANSFORMER_DATA = {
-    "strings": (X_TEXT, Y_TEXT),
-    "token-lists": ([s.split() for s in X_TEXT], [s.split() for s in Y_TEXT]),
-    "ids": (X_IDS, X_IDS[:, ::-1].copy()),
-    "floats": (X_FLOAT, np.cumsum(X_FLOAT, axis=1)),
-    "strings-to-floats": (X_TEXT, X_FLOAT),
-    "autoencoder": (X_TEXT, None),
-}
-
-
-def _same(a, b):
-    if isinstance(a, np.ndarray) and a.dtype != object:
-        np.testing.assert_array_equal(a, b)
-    else:
-        assert [list(x) if not isinstance(x, str) else x for x in a] == [
-            list(x) if not isinstance(x, str) else x for x in b
-        ]
 
 
 @pytest.fixture(scope="module")
@@ -203,18 +180,7 @@ def test_classifier_module_pools_real_positions():
 
 # -- estimators ------------------------------------------------------------------------
 @parametrize_with_checks(
-    [
-        Seq2SeqClassifier(
-            architecture="transformer",
-            hidden_dim=16,
-            n_heads=2,
-            max_epochs=5,
-            lr=0.01,
-            batch_size=64,
-            random_state=0,
-            device="cpu",
-        )
-    ]
+    [Seq2SeqClassifier(**dict(KW, hidden_dim=16, max_epochs=5, lr=0.01, batch_size=64))]
 )
 def test_sklearn_estimator_checks(estimator, check):
     """Every check of sklearn's check_estimator passes with the Transformer too."""
@@ -270,13 +236,13 @@ def test_transformer_input_kinds(kind, tmp_path):
     features = model.transform(X)
     assert features.shape == (len(X), 8)
     again = Seq2SeqTransformer(**KW).fit(X, y)  # random_state determinism
-    _same(again.predict(X), y_pred)
+    assert_same_predictions(again.predict(X), y_pred)
     assert again.history_["train_loss"].equals(model.history_["train_loss"])
     model.save(tmp_path / "model.s2s")
     loaded = load(tmp_path / "model.s2s")
-    _same(loaded.predict(X), y_pred)
+    assert_same_predictions(loaded.predict(X), y_pred)
     np.testing.assert_array_equal(loaded.transform(X), features)
-    _same(pickle.loads(pickle.dumps(model)).predict(X), y_pred)
+    assert_same_predictions(pickle.loads(pickle.dumps(model)).predict(X), y_pred)
 
 
 def test_transform_is_the_mean_encoder_state(reverser):

@@ -390,16 +390,20 @@ def test_errors():
         bleu_score(["a"], ["a"], multiple_references="yes")
 
 
-class EchoSeq2Seq(BaseEstimator):
+class _UntrainedModel(BaseEstimator):
+    """A model with nothing to learn: ``fit`` only marks it fitted."""
+
+    def fit(self, X, y=None):
+        self.fitted_ = True
+        return self
+
+
+class EchoSeq2Seq(_UntrainedModel):
     """Predicts its input, without the last ``drop_last`` tokens of each sequence."""
 
     def __init__(self, drop_last=0, as_lists=False):
         self.drop_last = drop_last
         self.as_lists = as_lists
-
-    def fit(self, X, y=None):
-        self.fitted_ = True
-        return self
 
     def predict(self, X):
         X = X.to_numpy() if hasattr(X, "to_numpy") else X
@@ -583,17 +587,13 @@ def test_bleu_warns_when_no_prediction_reaches_max_order():
     assert bleu_score(y, y, effective_order=True) == pytest.approx(100.0)
 
 
-class _FixedPredictions(BaseEstimator):
+class _FixedPredictions(_UntrainedModel):
     """Stands for a fitted model: predicts a fixed output per source."""
 
     def __init__(self, outputs=None, analyzer="word", autoencoder=False):
         self.outputs = outputs
         self.analyzer = analyzer
         self.autoencoder = autoencoder
-
-    def fit(self, X, y=None):
-        self.fitted_ = True
-        return self
 
     def predict(self, X):
         return np.array([self.outputs[x] for x in X], dtype=object)

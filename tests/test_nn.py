@@ -65,6 +65,21 @@ def _seed_and_one_thread():
 
 
 # -- helpers ---------------------------------------------------------------------------
+def _encoder_kwargs(
+    mode: str, cell: str, depth, bidirectional: bool, src_kind: str, hidden_dim: int
+) -> dict:
+    """The arguments build_encoder_decoder and build_sequence_classifier share."""
+    return dict(
+        hidden_dim=hidden_dim,
+        cell=cell,
+        depth=depth,
+        decoder=mode,
+        bidirectional=bidirectional,
+        src_vocab_size=VOCAB if src_kind == "tokens" else None,
+        src_features=N_FEATURES if src_kind == "vectors" else None,
+    )
+
+
 def build(
     mode: str = "attention",
     cell: str = "gru",
@@ -77,16 +92,10 @@ def build(
     **kwargs,
 ) -> EncoderDecoder:
     return build_encoder_decoder(
-        src_vocab_size=VOCAB if src_kind == "tokens" else None,
-        src_features=N_FEATURES if src_kind == "vectors" else None,
+        **_encoder_kwargs(mode, cell, depth, bidirectional, src_kind, hidden_dim),
         trg_vocab_size=VOCAB if trg_kind == "tokens" else None,
         trg_features=N_FEATURES if trg_kind == "vectors" else None,
-        hidden_dim=hidden_dim,
-        cell=cell,
-        depth=depth,
-        decoder=mode,
         attention=attention,
-        bidirectional=bidirectional,
         pad_index=PAD,
         bos_index=BOS,
         **kwargs,
@@ -220,16 +229,10 @@ def test_sequence_classifier_shapes_and_gradients(
 ):
     n_classes, output_length, output_dim = 4, 3, 2
     model = build_sequence_classifier(
+        **_encoder_kwargs(mode, cell, depth, bidirectional, src_kind, HIDDEN),
         n_classes=n_classes,
         output_length=output_length,
         output_dim=output_dim,
-        src_vocab_size=VOCAB if src_kind == "tokens" else None,
-        src_features=N_FEATURES if src_kind == "vectors" else None,
-        hidden_dim=HIDDEN,
-        cell=cell,
-        depth=depth,
-        decoder=mode,
-        bidirectional=bidirectional,
     )
     src, lengths = make_src(src_kind, [5, 1, 3, 2], 6)
     logits, weights = model(src, lengths)

@@ -24,21 +24,18 @@ def _assert_same_weights(a, b):
 
 
 @pytest.mark.parametrize("decoder", DECODERS)
-def test_one_partial_fit_is_one_epoch_of_fit(decoder):
+@pytest.mark.parametrize(
+    "estimator, y",
+    [(Seq2SeqTransformer, Y_TEXT), (Seq2SeqClassifier, LABELS)],
+    ids=["transformer", "classifier"],
+)
+def test_one_partial_fit_is_one_epoch_of_fit(estimator, y, decoder):
     """The first call trains exactly as fit(max_epochs=1) does."""
     params = dict(KW, decoder=decoder)
-    first = Seq2SeqTransformer(**params).partial_fit(X_TEXT, Y_TEXT)
-    fitted = Seq2SeqTransformer(**params, max_epochs=1).fit(X_TEXT, Y_TEXT)
+    first = estimator(**params).partial_fit(X_TEXT, y)
+    fitted = estimator(**params, max_epochs=1).fit(X_TEXT, y)
     _assert_same_weights(_weights(first), _weights(fitted))
     assert first.history_.index.tolist() == [1]
-
-
-@pytest.mark.parametrize("decoder", DECODERS)
-def test_classifier_partial_fit_is_one_epoch_of_fit(decoder):
-    params = dict(KW, decoder=decoder)
-    first = Seq2SeqClassifier(**params).partial_fit(X_TEXT, LABELS)
-    fitted = Seq2SeqClassifier(**params, max_epochs=1).fit(X_TEXT, LABELS)
-    _assert_same_weights(_weights(first), _weights(fitted))
 
 
 def test_chunks_train_on_and_history_goes_on():

@@ -9,36 +9,20 @@ import zipfile
 
 import numpy as np
 import pytest
+from _s2s_shared import (
+    DECODERS,
+    TRANSFORMER_DATA,
+    X_FLOAT,
+    X_TEXT,
+    Y_TEXT,
+    assert_same_predictions,
+)
 from skorch.callbacks import Callback
 
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, load
 from sklearn_seq2seq._persistence import _checksum
 
 KW = dict(hidden_dim=6, max_epochs=2, batch_size=16, random_state=0, device="cpu")
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
-RNG = np.random.default_rng(0)
-X_FLOAT = RNG.normal(size=(24, 4, 2)).astype(np.float32)
-X_IDS = np.array([[5, 6, 7, 0], [8, 9, 0, 0], [5, 5, 5, 5]] * 8)
-
-TRANSFORMER_DATA = {
-    "strings": (X_TEXT, Y_TEXT),
-    "token-lists": ([s.split() for s in X_TEXT], [s.split() for s in Y_TEXT]),
-    "ids": (X_IDS, X_IDS[:, ::-1].copy()),
-    "floats": (X_FLOAT, np.cumsum(X_FLOAT, axis=1)),
-    "strings-to-floats": (X_TEXT, X_FLOAT),
-    "autoencoder": (X_TEXT, None),
-}
-DECODERS = ["simple", "feedback", "peek", "attention"]
-
-
-def _same(a, b):
-    if isinstance(a, np.ndarray) and a.dtype != object:
-        np.testing.assert_array_equal(a, b)
-    else:
-        assert [list(x) if not isinstance(x, str) else x for x in a] == [
-            list(x) if not isinstance(x, str) else x for x in b
-        ]
 
 
 @pytest.mark.parametrize("decoder", DECODERS)
@@ -50,7 +34,7 @@ def test_transformer_round_trip(kind, decoder, tmp_path):
     loaded = load(tmp_path / "model.s2s")
     assert type(loaded) is Seq2SeqTransformer
     assert loaded.get_params() == model.get_params()
-    _same(loaded.predict(X), model.predict(X))
+    assert_same_predictions(loaded.predict(X), model.predict(X))
     np.testing.assert_array_equal(loaded.transform(X), model.transform(X))
     assert loaded.history_.equals(model.history_)
     assert loaded.max_output_length_ == model.max_output_length_

@@ -4,15 +4,10 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from _s2s_shared import SKLEARN_API_CHECKS
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import (
-    check_get_params_invariance,
-    check_no_attributes_set_in_init,
-    check_parameters_default_constructible,
-    check_set_params,
-)
 
 from sklearn_seq2seq._validation import check_sequences, tokenize
 from sklearn_seq2seq.preprocessing import (
@@ -322,15 +317,7 @@ def test_not_fitted():
             method(arg)
 
 
-@pytest.mark.parametrize(
-    "check",
-    [
-        check_no_attributes_set_in_init,
-        check_get_params_invariance,
-        check_set_params,
-        check_parameters_default_constructible,
-    ],
-)
+@pytest.mark.parametrize("check", SKLEARN_API_CHECKS)
 def test_sklearn_api_checks(check):
     check("SequenceVectorizer", SequenceVectorizer())
 

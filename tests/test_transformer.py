@@ -8,16 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from _s2s_shared import SKLEARN_API_CHECKS
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import (
-    check_get_params_invariance,
-    check_no_attributes_set_in_init,
-    check_parameters_default_constructible,
-    check_set_params,
-)
 from skorch.callbacks import Callback
 
 from sklearn_seq2seq import (
@@ -290,15 +285,7 @@ def test_cuda_fit_predict_and_unpickle():
 
 
 # -- the sklearn contract ------------------------------------------------------------
-@pytest.mark.parametrize(
-    "check",
-    [
-        check_no_attributes_set_in_init,
-        check_get_params_invariance,
-        check_set_params,
-        check_parameters_default_constructible,
-    ],
-)
+@pytest.mark.parametrize("check", SKLEARN_API_CHECKS)
 def test_sklearn_api_checks(check):
     check("Seq2SeqTransformer", Seq2SeqTransformer())
 

@@ -1,4 +1,4 @@
-"""Shared parameter constraints and sampling helpers of the task generators."""
+"""Shared parameter constraints, docstring parts and sampling helpers of the tasks."""
 
 from numbers import Integral
 
@@ -6,12 +6,45 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import RealNotInt
 
+from .._docstrings import docdict
 from .._validation import IntervalNotBool as Interval
 
 _TEST_SIZE = [Interval(RealNotInt, 0, 1, closed="neither")]
 # Two samples at least, so that both splits can be non-empty.
 _N_SAMPLES = [Interval(Integral, 2, None, closed="left")]
 _POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
+
+# Parameter and return descriptions that several generators share (filled in by
+# sklearn_seq2seq._docstrings.fill_doc).
+docdict["dataset_test_size"] = """\
+test_size : float, default=0.2
+    Fraction of the pairs in the test split, in (0, 1)."""
+docdict["dataset_random_state"] = """\
+random_state : int, RandomState instance or None, default=0
+    Seed of the draw and the split. Pass an int for reproducible output."""
+# The parameters and the sources of make_sorting and make_reversal.
+docdict["symbol_task_parameters"] = f"""\
+Parameters
+----------
+n_samples : int, default=2000
+    Number of pairs. Must not exceed the number of distinct sequences,
+    ``sum(n_symbols ** L for L in range(min_length, max_length + 1))``.
+
+min_length : int, default=3
+    Shortest sequence.
+
+max_length : int, default=8
+    Longest sequence, at least ``min_length``.
+
+n_symbols : int, default=10
+    Size of the vocabulary.
+
+{docdict["dataset_test_size"]}
+
+{docdict["dataset_random_state"]}"""
+docdict["symbol_task_X"] = """\
+X_train, X_test : list of str
+    Random symbol sequences, symbols separated by spaces."""
 
 
 def _split(
@@ -45,14 +78,17 @@ def _sample_distinct_sequences(
     rng: np.random.RandomState,
     *,
     length_name: str = "length",
+    bound_names: tuple[str, str] = ("min_length", "max_length"),
 ) -> list[tuple[int, ...]]:
     """Draw ``n_samples`` distinct sequences of symbol indices.
 
     Lengths are uniform on ``[min_length, max_length]`` as far as the number of
     distinct sequences of each length allows; the symbols are uniform on
-    ``range(n_symbols)``. Raises ``ValueError`` if fewer than ``n_samples`` distinct
-    sequences exist.
+    ``range(n_symbols)``. Raises ``ValueError`` if ``min_length > max_length`` (the
+    message names them ``bound_names``) or if fewer than ``n_samples`` distinct
+    sequences exist (the message calls a length ``length_name``).
     """
+    _check_length_range(min_length, max_length, *bound_names)
     lengths = list(range(min_length, max_length + 1))
     # Python ints: exact, no overflow for large vocabularies or lengths.
     capacities = [n_symbols**length for length in lengths]

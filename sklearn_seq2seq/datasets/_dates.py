@@ -5,6 +5,7 @@ import datetime
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_params
 
+from .._docstrings import fill_doc
 from ._common import (
     _N_SAMPLES,
     _TEST_SIZE,
@@ -34,6 +35,7 @@ _DATE_FORMATS = (
     },
     prefer_skip_nested_validation=True,
 )
+@fill_doc
 def make_dates(n_samples=1000, *, test_size=0.2, random_state=0):
     """Dates written in words, in several formats, to ISO 8601 dates.
 
@@ -48,8 +50,7 @@ def make_dates(n_samples=1000, *, test_size=0.2, random_state=0):
     ----------
     n_samples : int, default=1000
         Number of pairs (at most the 182,610 distinct date strings).
-    test_size : float, default=0.2
-        Fraction of the pairs in the test split, in (0, 1).
+    %(dataset_test_size)s
     random_state : int, RandomState instance or None, default=0
         Seed of the draw and the split.
 

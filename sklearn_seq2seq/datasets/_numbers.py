@@ -5,6 +5,7 @@ from numbers import Integral
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_params
 
+from .._docstrings import fill_doc
 from .._validation import IntervalNotBool as Interval
 from ._common import (
     _N_SAMPLES,
@@ -65,6 +66,7 @@ def _number_to_words(number: int) -> str:
     },
     prefer_skip_nested_validation=True,
 )
+@fill_doc
 def make_number_words(n_samples=1000, *, max_value=999, test_size=0.2, random_state=0):
     """Numbers written as digits to their English words.
 
@@ -82,11 +84,9 @@ def make_number_words(n_samples=1000, *, max_value=999, test_size=0.2, random_st
     max_value : int, default=999
         Largest number that can be drawn, at most ``10**12 - 1``.
 
-    test_size : float, default=0.2
-        Fraction of the pairs in the test split, in (0, 1).
+    %(dataset_test_size)s
 
-    random_state : int, RandomState instance or None, default=0
-        Seed of the draw and the split. Pass an int for reproducible output.
+    %(dataset_random_state)s
 
     Returns
     -------

@@ -3,11 +3,11 @@
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_params
 
+from .._docstrings import fill_doc
 from ._common import (
     _N_SAMPLES,
     _POSITIVE_INT,
     _TEST_SIZE,
-    _check_length_range,
     _sample_distinct_sequences,
     _split,
 )
@@ -76,6 +76,7 @@ def _pig_latin_word(word: str) -> str:
     },
     prefer_skip_nested_validation=True,
 )
+@fill_doc
 def make_pig_latin(
     n_samples=2000, *, min_words=1, max_words=2, test_size=0.2, random_state=0
 ):
@@ -108,11 +109,9 @@ def make_pig_latin(
     max_words : int, default=2
         Most words in a sentence, at least ``min_words``.
 
-    test_size : float, default=0.2
-        Fraction of the pairs in the test split, in (0, 1).
+    %(dataset_test_size)s
 
-    random_state : int, RandomState instance or None, default=0
-        Seed of the draw and the split. Pass an int for reproducible output.
+    %(dataset_random_state)s
 
     Returns
     -------
@@ -131,7 +130,6 @@ def make_pig_latin(
     >>> y_train[:3]
     ['orangeway', 'ybay ythmrhay', 'omecay ackblay']
     """
-    _check_length_range(min_words, max_words, "min_words", "max_words")
     rng = check_random_state(random_state)
     sentences = _sample_distinct_sequences(
         n_samples,
@@ -140,6 +138,7 @@ def make_pig_latin(
         len(_PIG_LATIN_WORDS),
         rng,
         length_name="number of words",
+        bound_names=("min_words", "max_words"),
     )
     X = [" ".join(_PIG_LATIN_WORDS[i] for i in sentence) for sentence in sentences]
     y = [

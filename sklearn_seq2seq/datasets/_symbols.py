@@ -1,14 +1,16 @@
 """Sorting and reversal of random symbol sequences."""
 
+from collections.abc import Callable, Iterable
+
 import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_params
 
+from .._docstrings import fill_doc
 from ._common import (
     _N_SAMPLES,
     _POSITIVE_INT,
     _TEST_SIZE,
-    _check_length_range,
     _sample_distinct_sequences,
     _split,
 )
@@ -23,18 +25,28 @@ def _symbol_tokens(n_symbols: int) -> list[str]:
     return [f"t{i}" for i in range(n_symbols)]
 
 
-def _symbol_sequences(
+def _symbol_task(
+    order: Callable[[tuple[int, ...]], Iterable[int]],
     n_samples: int,
     min_length: int,
     max_length: int,
     n_symbols: int,
-    rng: np.random.RandomState,
-) -> tuple[list[tuple[int, ...]], list[str]]:
-    _check_length_range(min_length, max_length, "min_length", "max_length")
+    test_size: float,
+    random_state: int | np.random.RandomState | None,
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Random symbol sequences to their symbols put in ``order``, split.
+
+    The body of :func:`make_sorting` (``order=sorted``) and :func:`make_reversal`
+    (``order=reversed``), whose docstrings describe the other parameters.
+    """
+    rng = check_random_state(random_state)
     sequences = _sample_distinct_sequences(
         n_samples, min_length, max_length, n_symbols, rng
     )
-    return sequences, _symbol_tokens(n_symbols)
+    tokens = _symbol_tokens(n_symbols)
+    X = [" ".join(tokens[s] for s in seq) for seq in sequences]
+    y = [" ".join(tokens[s] for s in order(seq)) for seq in sequences]
+    return _split(X, y, test_size, rng)
 
 
 _SYMBOL_TASK_CONSTRAINTS = {
@@ -48,6 +60,7 @@ _SYMBOL_TASK_CONSTRAINTS = {
 
 
 @validate_params(_SYMBOL_TASK_CONSTRAINTS, prefer_skip_nested_validation=True)
+@fill_doc
 def make_sorting(
     n_samples=2000,
     *,
@@ -70,31 +83,11 @@ def make_sorting(
     ``"t0"``, ``"t1"``, ..., ``"t{n_symbols - 1}"`` beyond; these are sorted by their
     number (``"t2"`` before ``"t10"``).
 
-    Parameters
-    ----------
-    n_samples : int, default=2000
-        Number of pairs. Must not exceed the number of distinct sequences,
-        ``sum(n_symbols ** L for L in range(min_length, max_length + 1))``.
-
-    min_length : int, default=3
-        Shortest sequence.
-
-    max_length : int, default=8
-        Longest sequence, at least ``min_length``.
-
-    n_symbols : int, default=10
-        Size of the vocabulary.
-
-    test_size : float, default=0.2
-        Fraction of the pairs in the test split, in (0, 1).
-
-    random_state : int, RandomState instance or None, default=0
-        Seed of the draw and the split. Pass an int for reproducible output.
+    %(symbol_task_parameters)s
 
     Returns
     -------
-    X_train, X_test : list of str
-        Random symbol sequences, symbols separated by spaces.
+    %(symbol_task_X)s
 
     y_train, y_test : list of str
         The same symbols in sorted order.
@@ -112,16 +105,13 @@ def make_sorting(
     >>> X_train[0], y_train[0]
     ('2 3 9 7 7', '2 3 7 7 9')
     """
-    rng = check_random_state(random_state)
-    sequences, tokens = _symbol_sequences(
-        n_samples, min_length, max_length, n_symbols, rng
+    return _symbol_task(
+        sorted, n_samples, min_length, max_length, n_symbols, test_size, random_state
     )
-    X = [" ".join(tokens[s] for s in seq) for seq in sequences]
-    y = [" ".join(tokens[s] for s in sorted(seq)) for seq in sequences]
-    return _split(X, y, test_size, rng)
 
 
 @validate_params(_SYMBOL_TASK_CONSTRAINTS, prefer_skip_nested_validation=True)
+@fill_doc
 def make_reversal(
     n_samples=2000,
     *,
@@ -138,31 +128,11 @@ def make_reversal(
     :func:`make_sorting`: digits when ``n_symbols <= 10``, lowercase letters when
     ``n_symbols <= 26``, tokens ``"t0"``, ``"t1"``, ... beyond.
 
-    Parameters
-    ----------
-    n_samples : int, default=2000
-        Number of pairs. Must not exceed the number of distinct sequences,
-        ``sum(n_symbols ** L for L in range(min_length, max_length + 1))``.
-
-    min_length : int, default=3
-        Shortest sequence.
-
-    max_length : int, default=8
-        Longest sequence, at least ``min_length``.
-
-    n_symbols : int, default=10
-        Size of the vocabulary.
-
-    test_size : float, default=0.2
-        Fraction of the pairs in the test split, in (0, 1).
-
-    random_state : int, RandomState instance or None, default=0
-        Seed of the draw and the split. Pass an int for reproducible output.
+    %(symbol_task_parameters)s
 
     Returns
     -------
-    X_train, X_test : list of str
-        Random symbol sequences, symbols separated by spaces.
+    %(symbol_task_X)s
 
     y_train, y_test : list of str
         The same sequences reversed.
@@ -178,10 +148,6 @@ def make_reversal(
     >>> X_train[0], y_train[0]
     ('1 2 1 4 1 3 1 3', '3 1 3 1 4 1 2 1')
     """
-    rng = check_random_state(random_state)
-    sequences, tokens = _symbol_sequences(
-        n_samples, min_length, max_length, n_symbols, rng
+    return _symbol_task(
+        reversed, n_samples, min_length, max_length, n_symbols, test_size, random_state
     )
-    X = [" ".join(tokens[s] for s in seq) for seq in sequences]
-    y = [" ".join(tokens[s] for s in reversed(seq)) for seq in sequences]
-    return _split(X, y, test_size, rng)
