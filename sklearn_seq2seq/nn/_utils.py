@@ -75,16 +75,3 @@ def lengths_to_mask(lengths: Tensor, max_len: int) -> Tensor:
     """Boolean mask ``(batch, max_len)``, True on real positions."""
     positions = torch.arange(max_len, device=lengths.device)
     return positions.unsqueeze(0) < lengths.unsqueeze(1)
-
-
-def first_decoder_input(
-    batch_size: int, like: Tensor, *, bos_index: int | None, output_size: int
-) -> Tensor:
-    """The input of a decoder's first step: ``<bos>`` ids ``(batch,)`` for token
-    outputs (``bos_index`` given), else zero vectors ``(batch, output_size)`` of
-    ``like``'s dtype, on ``like``'s device."""
-    if bos_index is not None:
-        return torch.full(
-            (batch_size,), bos_index, dtype=torch.long, device=like.device
-        )
-    return torch.zeros(batch_size, output_size, dtype=like.dtype, device=like.device)

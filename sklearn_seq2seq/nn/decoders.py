@@ -34,9 +34,9 @@ import torch
 from torch import Tensor, nn
 
 from .._vocabulary import BOS_INDEX, PAD_INDEX
+from ._step_decoder import StepDecoder
 from ._utils import (
     Hidden,
-    first_decoder_input,
     make_dropout,
     make_input_layer,
     make_rnn,
@@ -99,7 +99,7 @@ class DecoderState:
         return replace(self, hidden=select_hidden(self.hidden, index))
 
 
-class RecurrentDecoder(nn.Module):
+class RecurrentDecoder(StepDecoder):
     """Base class of the decoders: input layer, RNN stack, output head and the loop.
 
     Parameters
@@ -164,12 +164,9 @@ class RecurrentDecoder(nn.Module):
         if (vocab_size is None) == (n_features is None):
             raise ValueError("Give exactly one of vocab_size and n_features.")
         embedding_dim = embedding_dim or hidden_dim
-        self.is_token_output = vocab_size is not None
-        self.output_size = vocab_size if vocab_size is not None else n_features
+        self._set_output(vocab_size, n_features, pad_index, bos_index)
         self.hidden_dim = hidden_dim
         self.num_layers = num_layers
-        self.pad_index = pad_index
-        self.bos_index = bos_index
         encoder_layers = encoder_layers or num_layers
         self.layer_map = [
             encoder_layers - (num_layers - i)
@@ -235,15 +232,6 @@ class RecurrentDecoder(nn.Module):
             any_empty_source=bool((~src_mask.any(dim=1)).any()),
         )
 
-    def bos(self, batch_size: int, like: Tensor) -> Tensor:
-        """First decoder input: ``<bos>`` ids ``(batch,)`` or zeros ``(batch, F)``."""
-        return first_decoder_input(
-            batch_size,
-            like,
-            bos_index=self.bos_index if self.is_token_output else None,
-            output_size=self.output_size,
-        )
-
     # -- one step --------------------------------------------------------------------
     def step(
         self, prev_output: Tensor, state: DecoderState
@@ -299,93 +287,12 @@ class RecurrentDecoder(nn.Module):
             any_empty=state.any_empty_source,
         )
 
-    def _next_input(self, output: Tensor) -> Tensor:
-        """The model's own previous output as the next input (argmax for tokens)."""
-        return output.argmax(dim=-1) if self.is_token_output else output
-
     # -- whole sequences --------------------------------------------------------------
     def can_run_in_one_call(self, teacher_forced: bool) -> bool:
         """Whether every step's input is known before decoding."""
         if self.uses_attention and self.input_feeding:
             return False
         return not self.feeds_previous_output or teacher_forced
-
-    def forward(
-        self,
-        state: DecoderState,
-        trg_input: Tensor | None = None,
-        n_steps: int | None = None,
-        teacher_forcing_ratio: float = 1.0,
-        generator: torch.Generator | None = None,
-    ) -> tuple[Tensor, Tensor | None]:
-        """Decode a whole sequence.
-
-        Parameters
-        ----------
-        state : DecoderState
-            From :meth:`init_state`.
-        trg_input : Tensor, default=None
-            The shifted target, ``(batch, trg_len)`` starting with ``<bos>`` or
-            ``(batch, trg_len, n_features)`` starting with zeros. ``None`` decodes
-            freely (own outputs fed back) for ``n_steps`` steps.
-        n_steps : int, default=None
-            Number of steps when ``trg_input`` is None.
-        teacher_forcing_ratio : float, default=1.0
-            Probability of feeding the ground truth instead of the model's own previous
-            output, drawn per step and per sequence.
-        generator : torch.Generator, default=None
-            Random source of the teacher-forcing draws (on the module's device).
-
-        Returns
-        -------
-        outputs : Tensor
-            ``(batch, trg_len, vocab_size | n_features)``.
-        weights : Tensor or None
-            ``(batch, trg_len, src_len)`` attention weights (attention mode only).
-        """
-        batch_size = state.context.shape[0]
-        if trg_input is not None:
-            n_steps = trg_input.shape[1]
-        if n_steps is None:
-            raise ValueError("Give trg_input or n_steps.")
-        teacher_forced = trg_input is not None and teacher_forcing_ratio >= 1.0
-        if self.can_run_in_one_call(teacher_forced):
-            return self._forward_one_call(state, trg_input, n_steps)
-
-        use_truth = None
-        if trg_input is not None and teacher_forcing_ratio < 1.0:
-            draws = torch.rand(
-                batch_size,
-                n_steps,
-                generator=generator,
-                device=generator.device if generator is not None else trg_input.device,
-            ).to(trg_input.device)
-            use_truth = draws < teacher_forcing_ratio  # batch x trg_len
-        prev = (
-            trg_input[:, 0]
-            if trg_input is not None
-            else self.bos(batch_size, state.context)
-        )
-        outputs, all_weights = [], []
-        for t in range(n_steps):
-            output, state, weights = self.step(prev, state)
-            outputs.append(output)
-            if weights is not None:
-                all_weights.append(weights)
-            if t + 1 < n_steps:
-                if trg_input is None:
-                    prev = self._next_input(output)
-                elif use_truth is None:  # full teacher forcing
-                    prev = trg_input[:, t + 1]
-                else:
-                    keep = use_truth[:, t + 1]
-                    if not self.is_token_output:
-                        keep = keep.unsqueeze(1)
-                    prev = torch.where(
-                        keep, trg_input[:, t + 1], self._next_input(output)
-                    )
-        weights_out = torch.stack(all_weights, dim=1) if all_weights else None
-        return torch.stack(outputs, dim=1), weights_out
 
     def _forward_one_call(
         self, state: DecoderState, trg_input: Tensor | None, n_steps: int

@@ -34,7 +34,8 @@ import torch
 from torch import Tensor, nn
 
 from .._vocabulary import BOS_INDEX, PAD_INDEX
-from ._utils import first_decoder_input, lengths_to_mask, make_dropout
+from ._step_decoder import StepDecoder
+from ._utils import lengths_to_mask, make_dropout
 from .model import EncoderDecoder
 
 
@@ -357,7 +358,7 @@ class TransformerDecoderState:
         )
 
 
-class TransformerDecoder(nn.Module):
+class TransformerDecoder(StepDecoder):
     """Input layer, ``num_layers`` :class:`TransformerDecoderLayer`, a final layer
     norm and the output projection.
 
@@ -393,11 +394,8 @@ class TransformerDecoder(nn.Module):
         tie_embeddings: bool = False,
     ) -> None:
         super().__init__()
-        self.is_token_output = vocab_size is not None
-        self.output_size = vocab_size if vocab_size is not None else n_features
+        self._set_output(vocab_size, n_features, pad_index, bos_index)
         self.d_model = d_model
-        self.pad_index = pad_index
-        self.bos_index = bos_index
         self.input_layer = InputLayer(
             d_model,
             vocab_size=vocab_size,
@@ -440,15 +438,6 @@ class TransformerDecoder(nn.Module):
             cache=[],
         )
 
-    def bos(self, batch_size: int, like: Tensor) -> Tensor:
-        """First decoder input: ``<bos>`` ids ``(batch,)`` or zeros ``(batch, F)``."""
-        return first_decoder_input(
-            batch_size,
-            like,
-            bos_index=self.bos_index if self.is_token_output else None,
-            output_size=self.output_size,
-        )
-
     def _run(
         self,
         x: Tensor,
@@ -482,59 +471,20 @@ class TransformerDecoder(nn.Module):
         new_state = replace(state, cache=cache, steps=state.steps + 1)
         return output.squeeze(1), new_state, weights.squeeze(1)
 
-    def forward(
-        self,
-        state: TransformerDecoderState,
-        trg_input: Tensor | None = None,
-        n_steps: int | None = None,
-        teacher_forcing_ratio: float = 1.0,
-        generator: torch.Generator | None = None,
+    def can_run_in_one_call(self, teacher_forced: bool) -> bool:
+        """All positions at once (causal mask) under full teacher forcing only."""
+        return teacher_forced
+
+    def _forward_one_call(
+        self, state: TransformerDecoderState, trg_input: Tensor | None, n_steps: int
     ) -> tuple[Tensor, Tensor]:
-        """Decode a whole sequence: all positions at once (causal mask) under full
-        teacher forcing, else step by step (own outputs fed back where not
-        teacher-forced, drawn per step and sequence as for the RNN decoders)."""
-        if trg_input is not None:
-            n_steps = trg_input.shape[1]
-        if n_steps is None:
-            raise ValueError("Give trg_input or n_steps.")
-        if trg_input is not None and teacher_forcing_ratio >= 1.0:
-            x = self.input_layer(trg_input)
-            length = trg_input.shape[1]
-            causal = torch.ones(
-                1, length, length, dtype=torch.bool, device=x.device
-            ).tril()
-            output, _, weights = self._run(x, state, causal, use_cache=False)
-            return output, weights
-        batch_size = state.context.shape[0]
-        use_truth = None
-        if trg_input is not None:
-            draws = torch.rand(
-                batch_size,
-                n_steps,
-                generator=generator,
-                device=generator.device if generator is not None else trg_input.device,
-            ).to(trg_input.device)
-            use_truth = draws < teacher_forcing_ratio
-        prev = (
-            trg_input[:, 0]
-            if trg_input is not None
-            else self.bos(batch_size, state.context)
-        )
-        outputs, all_weights = [], []
-        for t in range(n_steps):
-            output, state, weights = self.step(prev, state)
-            outputs.append(output)
-            all_weights.append(weights)
-            if t + 1 < n_steps:
-                own = output.argmax(dim=-1) if self.is_token_output else output
-                if trg_input is None or use_truth is None:
-                    prev = own
-                else:
-                    keep = use_truth[:, t + 1]
-                    if not self.is_token_output:
-                        keep = keep.unsqueeze(1)
-                    prev = torch.where(keep, trg_input[:, t + 1], own)
-        return torch.stack(outputs, dim=1), torch.stack(all_weights, dim=1)
+        assert trg_input is not None
+        x = self.input_layer(trg_input)
+        causal = torch.ones(
+            1, n_steps, n_steps, dtype=torch.bool, device=x.device
+        ).tril()
+        output, _, weights = self._run(x, state, causal, use_cache=False)
+        return output, weights
 
 
 class TransformerEncoderDecoder(EncoderDecoder):
