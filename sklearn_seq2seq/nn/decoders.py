@@ -188,7 +188,7 @@ class RecurrentDecoder(StepDecoder):
         if self.uses_attention:
             self.attention = build_attention(attention, hidden_dim, hidden_dim)
             self.attention_layer = nn.Linear(2 * hidden_dim, hidden_dim)
-        self.output_layer = nn.Linear(hidden_dim, self.output_size)  # type: ignore[arg-type]
+        self.output_layer = nn.Linear(hidden_dim, self.output_size)
         self.tie_embeddings = tie_embeddings
         if tie_embeddings:
             if not (self.is_token_output and self.feeds_previous_output):

@@ -153,9 +153,17 @@ class RecurrentNetworkOptions(TypedDict, total=False):
     pad_index: int
 
 
-docdict[
-    "recurrent_network_options"
-] = """src_vocab_size, src_features : int, default=None
+docdict["seq2seq_target"] = """trg_vocab_size, trg_features : int, default=None
+    Exactly one: token target of ``trg_vocab_size`` ids, or vectors of
+    ``trg_features`` floats.
+teacher_forcing_ratio : float, default=1.0
+    See :class:`EncoderDecoder`.
+bos_index : int, default=2
+    Id of ``<bos>``, the first input of a token decoder.
+tie_embeddings : bool, default=False
+    Token target: the decoder's output layer shares its weight with the
+    decoder's input embedding (see :class:`~.decoders.RecurrentDecoder`)."""
+docdict["rnn_network"] = """src_vocab_size, src_features : int, default=None
     Exactly one: token source of ``src_vocab_size`` ids, or vectors of
     ``src_features`` floats.
 hidden_dim : int, default=64
@@ -241,15 +249,8 @@ def build_encoder_decoder(
 
     Parameters
     ----------
-    trg_vocab_size, trg_features : int, default=None
-        Exactly one: token target of ``trg_vocab_size`` ids, or vectors of
-        ``trg_features`` floats.
-    teacher_forcing_ratio : float, default=1.0
-    bos_index : int, default=2
-    tie_embeddings : bool, default=False
-        Share the decoder's input embedding with its output layer (see
-        :class:`~.decoders.RecurrentDecoder`).
-    %(recurrent_network_options)s
+    %(seq2seq_target)s
+    %(rnn_network)s
 
     Returns
     -------
@@ -281,7 +282,7 @@ def build_sequence_classifier(
     Parameters
     ----------
     n_classes, output_length, output_dim : int
-    %(recurrent_network_options)s
+    %(rnn_network)s
 
     Returns
     -------

@@ -29,14 +29,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 import torch
 from torch import Tensor, nn
 
+from .._docstrings import docdict, fill_doc
 from .._vocabulary import BOS_INDEX, PAD_INDEX
 from ._step_decoder import StepDecoder
 from ._utils import lengths_to_mask, make_dropout
-from .model import EncoderDecoder
+from .model import EncoderDecoder, _split_depth
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 def sinusoidal_positions(
@@ -109,23 +114,43 @@ class InputLayer(nn.Module):
         return self.dropout(embedded + positions)
 
 
-class TransformerEncoder(nn.Module):
-    """Input layer, ``num_layers`` pre-norm ``nn.TransformerEncoderLayer``s and a
-    final layer norm.
+docdict["transformer_stack"] = """d_model : int
+n_heads : int
+    ``d_model`` must be divisible by it.
+vocab_size, n_features : int, default=None
+    Exactly one: token ids or float vectors.
+num_layers : int, default=1
+feedforward_dim : int, default=None
+    Inner size of the feed-forward blocks (``None`` = ``4 * d_model``).
+dropout : float, default=0.0
+pad_index : int, default=0"""
 
-    Parameters
-    ----------
-    d_model : int
-    n_heads : int
-        ``d_model`` must be divisible by it.
-    vocab_size, n_features : int, default=None
-        Exactly one: token or float input.
-    num_layers : int, default=1
-    feedforward_dim : int, default=None
-        Inner size of the feed-forward blocks (``None`` = ``4 * d_model``).
-    dropout : float, default=0.0
-    pad_index : int, default=0
-    """
+
+class TransformerStackOptions(TypedDict, total=False):
+    """The keywords of :class:`TransformerEncoder` that
+    :class:`TransformerDecoder` takes too."""
+
+    vocab_size: int | None
+    n_features: int | None
+    num_layers: int
+    feedforward_dim: int | None
+    dropout: float
+    pad_index: int
+
+
+class _LayerSizes(NamedTuple):
+    """The settings of a stack's layers (``feedforward_dim`` resolved)."""
+
+    d_model: int
+    n_heads: int
+    num_layers: int
+    feedforward_dim: int
+    dropout: float
+
+
+class _TransformerStack(nn.Module):
+    """An :class:`InputLayer`, ``num_layers`` layers (made by the subclass's
+    :meth:`_make_layers`) and a final layer norm."""
 
     def __init__(
         self,
@@ -141,6 +166,7 @@ class TransformerEncoder(nn.Module):
     ) -> None:
         super().__init__()
         self.d_model = d_model
+        self.pad_index = pad_index
         self.input_layer = InputLayer(
             d_model,
             vocab_size=vocab_size,
@@ -148,18 +174,39 @@ class TransformerEncoder(nn.Module):
             dropout=dropout,
             pad_index=pad_index,
         )
+        sizes = _LayerSizes(
+            d_model, n_heads, num_layers, feedforward_dim or 4 * d_model, dropout
+        )
+        self.layers = self._make_layers(sizes)
+        self.norm = nn.LayerNorm(d_model)
+
+    def _make_layers(self, sizes: _LayerSizes) -> nn.Module:
+        """The stack of layers between the input layer and the final norm."""
+        raise NotImplementedError
+
+
+@fill_doc
+class TransformerEncoder(_TransformerStack):
+    """Input layer, ``num_layers`` pre-norm ``nn.TransformerEncoderLayer``s and a
+    final layer norm.
+
+    Parameters
+    ----------
+    %(transformer_stack)s
+    """
+
+    def _make_layers(self, sizes: _LayerSizes) -> nn.Module:
         layer = nn.TransformerEncoderLayer(
-            d_model,
-            n_heads,
-            dim_feedforward=feedforward_dim or 4 * d_model,
-            dropout=dropout,
+            sizes.d_model,
+            sizes.n_heads,
+            dim_feedforward=sizes.feedforward_dim,
+            dropout=sizes.dropout,
             batch_first=True,
             norm_first=True,
         )
-        self.layers = nn.TransformerEncoder(
-            layer, num_layers, enable_nested_tensor=False
+        return nn.TransformerEncoder(
+            layer, sizes.num_layers, enable_nested_tensor=False
         )
-        self.norm = nn.LayerNorm(d_model)
 
     def forward(self, src: Tensor, src_lengths: Tensor) -> tuple[Tensor, Tensor]:
         """Encode a padded batch.
@@ -358,64 +405,60 @@ class TransformerDecoderState:
         )
 
 
-class TransformerDecoder(StepDecoder):
+@fill_doc
+class TransformerDecoder(_TransformerStack, StepDecoder):
     """Input layer, ``num_layers`` :class:`TransformerDecoderLayer`, a final layer
-    norm and the output projection.
+    norm and the output projection: logits over ``vocab_size`` ids or vectors of
+    ``n_features``.
+
+    Under full teacher forcing all positions are decoded at once (causal mask),
+    otherwise step by step (own outputs fed back where not teacher-forced, drawn per
+    step and sequence as for the RNN decoders).
 
     Parameters
     ----------
-    d_model, n_heads : int
-    vocab_size, n_features : int, default=None
-        Exactly one: logits over ``vocab_size`` ids or vectors of ``n_features``.
-    num_layers : int, default=1
-    feedforward_dim : int, default=None
-        ``None`` = ``4 * d_model``.
-    dropout : float, default=0.0
-    pad_index, bos_index : int
+    %(transformer_stack)s
+    bos_index : int, default=2
     tie_embeddings : bool, default=False
         Token output: the output projection's weight is the input embedding's.
+    **options
+        The keywords of :class:`TransformerStackOptions`, as above.
     """
 
     mode = "transformer"
     uses_attention = True
+    layers: nn.ModuleList
 
     def __init__(
         self,
         d_model: int,
         n_heads: int,
         *,
-        vocab_size: int | None = None,
-        n_features: int | None = None,
-        num_layers: int = 1,
-        feedforward_dim: int | None = None,
-        dropout: float = 0.0,
-        pad_index: int = PAD_INDEX,
         bos_index: int = BOS_INDEX,
         tie_embeddings: bool = False,
+        **options: Unpack[TransformerStackOptions],
     ) -> None:
-        super().__init__()
-        self._set_output(vocab_size, n_features, pad_index, bos_index)
-        self.d_model = d_model
-        self.input_layer = InputLayer(
-            d_model,
-            vocab_size=vocab_size,
-            n_features=n_features,
-            dropout=dropout,
-            pad_index=pad_index,
+        super().__init__(d_model, n_heads, **options)
+        self._set_output(
+            options.get("vocab_size"),
+            options.get("n_features"),
+            self.pad_index,
+            bos_index,
         )
-        self.layers = nn.ModuleList(
-            TransformerDecoderLayer(
-                d_model, n_heads, feedforward_dim or 4 * d_model, dropout
-            )
-            for _ in range(num_layers)
-        )
-        self.norm = nn.LayerNorm(d_model)
-        self.output_layer = nn.Linear(d_model, self.output_size)  # type: ignore[arg-type]
+        self.output_layer = nn.Linear(d_model, self.output_size)
         self.tie_embeddings = tie_embeddings
         if tie_embeddings:
             if not self.is_token_output:
                 raise ValueError("tie_embeddings needs token output.")
             self.output_layer.weight = self.input_layer.embedding.weight
+
+    def _make_layers(self, sizes: _LayerSizes) -> nn.Module:
+        return nn.ModuleList(
+            TransformerDecoderLayer(
+                sizes.d_model, sizes.n_heads, sizes.feedforward_dim, sizes.dropout
+            )
+            for _ in range(sizes.num_layers)
+        )
 
     def init_state(
         self, encoder_output: Tensor, src_mask: Tensor
@@ -534,85 +577,120 @@ class TransformerClassifierModule(nn.Module):
         return self.head(self.dropout(mean_pool(encoder_output, src_mask))), None
 
 
-def _split_depth(depth: int | tuple[int, int]) -> tuple[int, int]:
-    if isinstance(depth, int):
-        return depth, depth
-    return int(depth[0]), int(depth[1])
+class TransformerNetworkOptions(TypedDict, total=False):
+    """The keywords :func:`build_transformer` and
+    :func:`build_transformer_classifier` share."""
+
+    src_vocab_size: int | None
+    src_features: int | None
+    hidden_dim: int
+    n_heads: int
+    feedforward_dim: int | None
+    depth: int | tuple[int, int]
+    dropout: float
+    pad_index: int
 
 
-def build_transformer(
+docdict["transformer_network"] = """src_vocab_size, src_features : int, default=None
+    Exactly one: token source of ``src_vocab_size`` ids, or vectors of
+    ``src_features`` floats.
+hidden_dim : int, default=64
+    The model size ``d_model``.
+n_heads : int, default=4
+feedforward_dim : int, default=None
+    ``None`` = ``4 * hidden_dim``.
+depth : int or (int, int), default=1
+    Layers of the encoder and of the decoder, or ``(encoder_layers,
+    decoder_layers)``.
+dropout : float, default=0.0
+pad_index : int, default=0"""
+
+
+def _build_parts(
     *,
+    target: dict[str, Any] | None,
     src_vocab_size: int | None = None,
     src_features: int | None = None,
-    trg_vocab_size: int | None = None,
-    trg_features: int | None = None,
     hidden_dim: int = 64,
     n_heads: int = 4,
     feedforward_dim: int | None = None,
     depth: int | tuple[int, int] = 1,
     dropout: float = 0.0,
-    teacher_forcing_ratio: float = 1.0,
-    tie_embeddings: bool = False,
     pad_index: int = PAD_INDEX,
-    bos_index: int = BOS_INDEX,
-) -> TransformerEncoderDecoder:
-    """Build a :class:`TransformerEncoderDecoder` of model size ``hidden_dim``.
-
-    Give one of ``src_vocab_size`` and ``src_features``, and one of
-    ``trg_vocab_size`` and ``trg_features``; ``depth`` is an int or
-    ``(encoder_layers, decoder_layers)``.
-    """
+) -> tuple[TransformerEncoder, TransformerDecoder | None]:
+    """The encoder, and the decoder when ``target`` gives its own keywords
+    (``vocab_size`` or ``n_features``, ``bos_index``, ``tie_embeddings``); the
+    defaults of :class:`TransformerNetworkOptions`."""
     encoder_layers, decoder_layers = _split_depth(depth)
+    shared: TransformerStackOptions = {
+        "feedforward_dim": feedforward_dim,
+        "dropout": dropout,
+        "pad_index": pad_index,
+    }
     encoder = TransformerEncoder(
         hidden_dim,
         n_heads,
         vocab_size=src_vocab_size,
         n_features=src_features,
         num_layers=encoder_layers,
-        feedforward_dim=feedforward_dim,
-        dropout=dropout,
-        pad_index=pad_index,
+        **shared,
     )
+    if target is None:
+        return encoder, None
     decoder = TransformerDecoder(
-        hidden_dim,
-        n_heads,
-        vocab_size=trg_vocab_size,
-        n_features=trg_features,
-        num_layers=decoder_layers,
-        feedforward_dim=feedforward_dim,
-        dropout=dropout,
-        pad_index=pad_index,
-        bos_index=bos_index,
-        tie_embeddings=tie_embeddings,
+        hidden_dim, n_heads, num_layers=decoder_layers, **shared, **target
     )
+    return encoder, decoder
+
+
+@fill_doc
+def build_transformer(
+    *,
+    trg_vocab_size: int | None = None,
+    trg_features: int | None = None,
+    teacher_forcing_ratio: float = 1.0,
+    tie_embeddings: bool = False,
+    bos_index: int = BOS_INDEX,
+    **network: Unpack[TransformerNetworkOptions],
+) -> TransformerEncoderDecoder:
+    """Build a :class:`TransformerEncoderDecoder` of model size ``hidden_dim``.
+
+    Parameters
+    ----------
+    %(seq2seq_target)s
+    %(transformer_network)s
+
+    Returns
+    -------
+    TransformerEncoderDecoder
+    """
+    target = {
+        "vocab_size": trg_vocab_size,
+        "n_features": trg_features,
+        "bos_index": bos_index,
+        "tie_embeddings": tie_embeddings,
+    }
+    encoder, decoder = _build_parts(target=target, **network)
     return TransformerEncoderDecoder(
         encoder, decoder, teacher_forcing_ratio=teacher_forcing_ratio
     )
 
 
+@fill_doc
 def build_transformer_classifier(
-    *,
-    n_classes: int,
-    src_vocab_size: int | None = None,
-    src_features: int | None = None,
-    hidden_dim: int = 64,
-    n_heads: int = 4,
-    feedforward_dim: int | None = None,
-    depth: int | tuple[int, int] = 1,
-    dropout: float = 0.0,
-    pad_index: int = PAD_INDEX,
+    *, n_classes: int, **network: Unpack[TransformerNetworkOptions]
 ) -> TransformerClassifierModule:
     """Build a :class:`TransformerClassifierModule` (the encoder's layers only:
-    the first element of a ``depth`` pair)."""
-    encoder_layers, _ = _split_depth(depth)
-    encoder = TransformerEncoder(
-        hidden_dim,
-        n_heads,
-        vocab_size=src_vocab_size,
-        n_features=src_features,
-        num_layers=encoder_layers,
-        feedforward_dim=feedforward_dim,
-        dropout=dropout,
-        pad_index=pad_index,
-    )
-    return TransformerClassifierModule(encoder, n_classes, dropout)
+    the first element of a ``depth`` pair).
+
+    Parameters
+    ----------
+    n_classes : int
+    %(transformer_network)s
+
+    Returns
+    -------
+    TransformerClassifierModule
+    """
+    encoder, _ = _build_parts(target=None, **network)
+    return TransformerClassifierModule(encoder, n_classes, network.get("dropout", 0.0))
