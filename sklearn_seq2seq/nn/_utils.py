@@ -36,16 +36,21 @@ def make_rnn(
     )
 
 
+def check_one_input(vocab_size: int | None, n_features: int | None) -> None:
+    """Raise unless exactly one of ``vocab_size`` and ``n_features`` is given."""
+    if (vocab_size is None) == (n_features is None):
+        raise ValueError("Give exactly one of vocab_size and n_features.")
+
+
 def make_input_layer(
     vocab_size: int | None, n_features: int | None, embedding_dim: int, pad_index: int
 ) -> nn.Module:
     """An embedding for token ids (``vocab_size``) or a linear projection of
     ``n_features``-sized vectors, both to ``embedding_dim``."""
+    check_one_input(vocab_size, n_features)
     if vocab_size is not None:
         return nn.Embedding(vocab_size, embedding_dim, padding_idx=pad_index)
-    if n_features is None:
-        raise ValueError("Give exactly one of vocab_size and n_features.")
-    return nn.Linear(n_features, embedding_dim)
+    return nn.Linear(n_features, embedding_dim)  # type: ignore[arg-type]
 
 
 def make_dropout(p: float) -> nn.Module:

@@ -29,22 +29,20 @@ it steps. Both paths share the same layers and give the same result.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor, nn
 
-from .._vocabulary import BOS_INDEX, PAD_INDEX
+from .._docstrings import fill_doc
+from .._vocabulary import BOS_INDEX
+from ._recurrent import RecurrentStack, RecurrentStackOptions
 from ._step_decoder import StepDecoder
-from ._utils import (
-    Hidden,
-    make_dropout,
-    make_input_layer,
-    make_rnn,
-    map_hidden,
-    select_hidden,
-    top_hidden,
-)
+from ._utils import Hidden, map_hidden, select_hidden, top_hidden
 from .attention import build_attention
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 @dataclass
@@ -99,41 +97,34 @@ class DecoderState:
         return replace(self, hidden=select_hidden(self.hidden, index))
 
 
-class RecurrentDecoder(StepDecoder):
+@fill_doc
+class RecurrentDecoder(RecurrentStack, StepDecoder):
     """Base class of the decoders: input layer, RNN stack, output head and the loop.
 
     Parameters
     ----------
-    hidden_dim : int
-        Size of the decoder states (equal to the encoder's).
-    vocab_size : int, default=None
-        Token output: logits over this many ids.
-    n_features : int, default=None
-        Continuous output: vectors of this size (exactly one of the two).
-    embedding_dim : int, default=None
-        Size of the embedded previous output (``None`` = ``hidden_dim``).
-    cell : {"gru", "lstm", "rnn"}, default="gru"
-    num_layers : int, default=1
+    %(recurrent_stack)s
     encoder_layers : int, default=None
         Layers of the encoder whose final states initialise this decoder (``None`` =
         ``num_layers``). Rule: the top layers are aligned — decoder layer ``i``
         counted from the top starts from encoder layer ``i`` counted from the top;
         decoder layers below the encoder's bottom start from the encoder's top layer
         (the context).
-    dropout : float, default=0.0
     attention : str, default="additive"
         Attention score, used by :class:`AttentionDecoder` only.
     input_feeding : bool, default=True
         :class:`AttentionDecoder` only: feed the attention context into the RNN
         (query = previous state); False attends after the RNN step (query = new
         state), which lets teacher-forced training run in one RNN call.
-    pad_index, bos_index : int
-        Ids of padding and ``<bos>`` for token output.
+    bos_index : int, default=2
+        Id of ``<bos>``, the first input for token output.
     tie_embeddings : bool, default=False
         Token output of a mode that reads its previous output only: the output
         layer's weight *is* the input embedding's (Press & Wolf, 2017; Inan et al.,
         2017), one parameter, initialised as the embedding; the output layer keeps
         its own bias. Needs ``embedding_dim == hidden_dim``.
+    **options
+        The keywords of :class:`~._recurrent.RecurrentStackOptions`, as above.
     """
 
     #: The mode's name, as the estimators' ``decoder`` parameter spells it.
@@ -142,31 +133,34 @@ class RecurrentDecoder(StepDecoder):
     feeds_context: bool = False
     uses_attention: bool = False
 
+    @property
+    def has_input_layer(self) -> bool:  # type: ignore[override]
+        """An input layer for the previous output, in the modes that read it."""
+        return self.feeds_previous_output
+
     def __init__(
         self,
         hidden_dim: int,
         *,
-        vocab_size: int | None = None,
-        n_features: int | None = None,
-        embedding_dim: int | None = None,
-        cell: str = "gru",
-        num_layers: int = 1,
         encoder_layers: int | None = None,
-        dropout: float = 0.0,
         attention: str = "additive",
         input_feeding: bool = True,
-        pad_index: int = PAD_INDEX,
         bos_index: int = BOS_INDEX,
         tie_embeddings: bool = False,
+        **options: Unpack[RecurrentStackOptions],
     ) -> None:
-        super().__init__()
+        reads_context = self.feeds_context or (self.uses_attention and input_feeding)
+        super().__init__(
+            hidden_dim, extra_input_size=hidden_dim if reads_context else 0, **options
+        )
         self.input_feeding = input_feeding
-        if (vocab_size is None) == (n_features is None):
-            raise ValueError("Give exactly one of vocab_size and n_features.")
-        embedding_dim = embedding_dim or hidden_dim
-        self._set_output(vocab_size, n_features, pad_index, bos_index)
-        self.hidden_dim = hidden_dim
-        self.num_layers = num_layers
+        self._set_output(
+            options.get("vocab_size"),
+            options.get("n_features"),
+            self.pad_index,
+            bos_index,
+        )
+        num_layers = self.num_layers
         encoder_layers = encoder_layers or num_layers
         self.layer_map = [
             encoder_layers - (num_layers - i)
@@ -175,16 +169,6 @@ class RecurrentDecoder(StepDecoder):
             else encoder_layers - 1
             for i in range(num_layers)
         ]
-        input_size = 0
-        if self.feeds_previous_output:
-            self.input_layer = make_input_layer(
-                vocab_size, n_features, embedding_dim, pad_index
-            )
-            input_size += embedding_dim
-        if self.feeds_context or (self.uses_attention and input_feeding):
-            input_size += hidden_dim
-        self.dropout = make_dropout(dropout)
-        self.rnn = make_rnn(cell, input_size, hidden_dim, num_layers, dropout)
         if self.uses_attention:
             self.attention = build_attention(attention, hidden_dim, hidden_dim)
             self.attention_layer = nn.Linear(2 * hidden_dim, hidden_dim)
@@ -197,10 +181,10 @@ class RecurrentDecoder(StepDecoder):
                     f"previous output (not {self.mode!r} with "
                     f"{'token' if self.is_token_output else 'vector'} output)."
                 )
-            if embedding_dim != hidden_dim:
+            if self.embedding_dim != hidden_dim:
                 raise ValueError(
                     "tie_embeddings needs embedding_dim == hidden_dim, got "
-                    f"{embedding_dim} and {hidden_dim}."
+                    f"{self.embedding_dim} and {hidden_dim}."
                 )
             self.output_layer.weight = self.input_layer.weight
 

@@ -37,7 +37,7 @@ from torch import Tensor, nn
 from .._docstrings import docdict, fill_doc
 from .._vocabulary import BOS_INDEX, PAD_INDEX
 from ._step_decoder import StepDecoder
-from ._utils import lengths_to_mask, make_dropout
+from ._utils import lengths_to_mask, make_dropout, make_input_layer
 from .model import EncoderDecoder, _split_depth
 
 if TYPE_CHECKING:
@@ -63,44 +63,33 @@ def sinusoidal_positions(
 
 
 class InputLayer(nn.Module):
-    """Token embedding scaled by ``sqrt(d_model)`` or a linear projection of
+    """A token embedding scaled by ``sqrt(d_model)`` or a linear projection of
     vectors, plus sinusoidal positions and dropout.
 
     Parameters
     ----------
     d_model : int
-    vocab_size, n_features : int, default=None
-        Exactly one: token ids or float vectors.
+    embedding : nn.Embedding or nn.Linear
+        To ``d_model`` features (from :func:`~._utils.make_input_layer`); an
+        embedding is initialised here.
     dropout : float, default=0.0
-    pad_index : int, default=0
     """
 
     def __init__(
-        self,
-        d_model: int,
-        *,
-        vocab_size: int | None = None,
-        n_features: int | None = None,
-        dropout: float = 0.0,
-        pad_index: int = PAD_INDEX,
+        self, d_model: int, embedding: nn.Module, dropout: float = 0.0
     ) -> None:
         super().__init__()
-        if (vocab_size is None) == (n_features is None):
-            raise ValueError("Give exactly one of vocab_size and n_features.")
         self.d_model = d_model
-        self.is_tokens = vocab_size is not None
-        if vocab_size is not None:
-            self.embedding: nn.Module = nn.Embedding(
-                vocab_size, d_model, padding_idx=pad_index
-            )
+        self.embedding = embedding
+        self.is_tokens = isinstance(embedding, nn.Embedding)
+        if isinstance(embedding, nn.Embedding):
             # N(0, 1/d): the scaled embedding starts at unit variance, and as a
             # tied output projection it gives logits of unit scale.
-            nn.init.normal_(self.embedding.weight, std=d_model**-0.5)
+            nn.init.normal_(embedding.weight, std=d_model**-0.5)
             with torch.no_grad():
-                self.embedding.weight[pad_index].zero_()
+                embedding.weight[embedding.padding_idx].zero_()
             self.scale = math.sqrt(d_model)
         else:
-            self.embedding = nn.Linear(n_features, d_model)  # type: ignore[arg-type]
             self.scale = 1.0
         self.dropout = make_dropout(dropout)
 
@@ -167,13 +156,8 @@ class _TransformerStack(nn.Module):
         super().__init__()
         self.d_model = d_model
         self.pad_index = pad_index
-        self.input_layer = InputLayer(
-            d_model,
-            vocab_size=vocab_size,
-            n_features=n_features,
-            dropout=dropout,
-            pad_index=pad_index,
-        )
+        embedding = make_input_layer(vocab_size, n_features, d_model, pad_index)
+        self.input_layer = InputLayer(d_model, embedding, dropout)
         sizes = _LayerSizes(
             d_model, n_heads, num_layers, feedforward_dim or 4 * d_model, dropout
         )
