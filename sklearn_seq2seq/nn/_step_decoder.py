@@ -4,6 +4,7 @@ before decoding, else step by step with teacher forcing)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -13,10 +14,10 @@ from torch import Tensor, nn
 class StepDecoder(nn.Module):
     """Base class of the decoders: ``bos``, ``forward`` and the step-by-step loop.
 
-    A subclass sets the attributes in ``__init__`` (through :meth:`_set_output`) and
-    implements :meth:`step`, :meth:`can_run_in_one_call` and
-    :meth:`_forward_one_call`. A state is any object with a ``context`` tensor
-    ``(batch, ...)``.
+    A subclass sets ``pad_index`` and, through :meth:`_set_output`, the other
+    attributes in ``__init__``, and implements :meth:`step`,
+    :meth:`can_run_in_one_call` and :meth:`_forward_one_call`. A state is any
+    object with a ``context`` tensor ``(batch, ...)``.
 
     Attributes
     ----------
@@ -32,17 +33,15 @@ class StepDecoder(nn.Module):
     pad_index: int
     bos_index: int
 
-    def _set_output(
-        self,
-        vocab_size: int | None,
-        n_features: int | None,
-        pad_index: int,
-        bos_index: int,
-    ) -> None:
-        """Token output of ``vocab_size`` ids or vector output of ``n_features``."""
+    def _set_output(self, options: Mapping[str, Any], bos_index: int) -> None:
+        """Token output of ``options["vocab_size"]`` ids, else vectors of
+        ``options["n_features"]`` (the decoder's keywords: it reads its previous
+        output, so its input and output are of one kind)."""
+        vocab_size = options.get("vocab_size")
         self.is_token_output = vocab_size is not None
-        self.output_size = vocab_size if vocab_size is not None else n_features  # type: ignore[assignment]
-        self.pad_index = pad_index
+        self.output_size = (
+            vocab_size if vocab_size is not None else options.get("n_features")
+        )
         self.bos_index = bos_index
 
     def bos(self, batch_size: int, like: Tensor) -> Tensor:

@@ -154,12 +154,7 @@ class RecurrentDecoder(RecurrentStack, StepDecoder):
             hidden_dim, extra_input_size=hidden_dim if reads_context else 0, **options
         )
         self.input_feeding = input_feeding
-        self._set_output(
-            options.get("vocab_size"),
-            options.get("n_features"),
-            self.pad_index,
-            bos_index,
-        )
+        self._set_output(options, bos_index)
         num_layers = self.num_layers
         encoder_layers = encoder_layers or num_layers
         self.layer_map = [

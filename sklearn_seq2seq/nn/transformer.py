@@ -423,12 +423,7 @@ class TransformerDecoder(_TransformerStack, StepDecoder):
         **options: Unpack[TransformerStackOptions],
     ) -> None:
         super().__init__(d_model, n_heads, **options)
-        self._set_output(
-            options.get("vocab_size"),
-            options.get("n_features"),
-            self.pad_index,
-            bos_index,
-        )
+        self._set_output(options, bos_index)
         self.output_layer = nn.Linear(d_model, self.output_size)
         self.tie_embeddings = tie_embeddings
         if tie_embeddings:
