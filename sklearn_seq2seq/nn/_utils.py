@@ -36,16 +36,21 @@ def make_rnn(
     )
 
 
+def check_one_input(vocab_size: int | None, n_features: int | None) -> None:
+    """Raise unless exactly one of ``vocab_size`` and ``n_features`` is given."""
+    if (vocab_size is None) == (n_features is None):
+        raise ValueError("Give exactly one of vocab_size and n_features.")
+
+
 def make_input_layer(
     vocab_size: int | None, n_features: int | None, embedding_dim: int, pad_index: int
 ) -> nn.Module:
     """An embedding for token ids (``vocab_size``) or a linear projection of
     ``n_features``-sized vectors, both to ``embedding_dim``."""
+    check_one_input(vocab_size, n_features)
     if vocab_size is not None:
         return nn.Embedding(vocab_size, embedding_dim, padding_idx=pad_index)
-    if n_features is None:
-        raise ValueError("Give exactly one of vocab_size and n_features.")
-    return nn.Linear(n_features, embedding_dim)
+    return nn.Linear(n_features, embedding_dim)  # type: ignore[arg-type]
 
 
 def make_dropout(p: float) -> nn.Module:
@@ -75,16 +80,3 @@ def lengths_to_mask(lengths: Tensor, max_len: int) -> Tensor:
     """Boolean mask ``(batch, max_len)``, True on real positions."""
     positions = torch.arange(max_len, device=lengths.device)
     return positions.unsqueeze(0) < lengths.unsqueeze(1)
-
-
-def first_decoder_input(
-    batch_size: int, like: Tensor, *, bos_index: int | None, output_size: int
-) -> Tensor:
-    """The input of a decoder's first step: ``<bos>`` ids ``(batch,)`` for token
-    outputs (``bos_index`` given), else zero vectors ``(batch, output_size)`` of
-    ``like``'s dtype, on ``like``'s device."""
-    if bos_index is not None:
-        return torch.full(
-            (batch_size,), bos_index, dtype=torch.long, device=like.device
-        )
-    return torch.zeros(batch_size, output_size, dtype=like.dtype, device=like.device)

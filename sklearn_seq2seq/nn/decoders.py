@@ -29,22 +29,20 @@ it steps. Both paths share the same layers and give the same result.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor, nn
 
-from .._vocabulary import BOS_INDEX, PAD_INDEX
-from ._utils import (
-    Hidden,
-    first_decoder_input,
-    make_dropout,
-    make_input_layer,
-    make_rnn,
-    map_hidden,
-    select_hidden,
-    top_hidden,
-)
+from .._docstrings import fill_doc
+from .._vocabulary import BOS_INDEX
+from ._recurrent import RecurrentStack, RecurrentStackOptions
+from ._step_decoder import StepDecoder
+from ._utils import Hidden, map_hidden, select_hidden, top_hidden
 from .attention import build_attention
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 @dataclass
@@ -99,41 +97,34 @@ class DecoderState:
         return replace(self, hidden=select_hidden(self.hidden, index))
 
 
-class RecurrentDecoder(nn.Module):
+@fill_doc
+class RecurrentDecoder(RecurrentStack, StepDecoder):
     """Base class of the decoders: input layer, RNN stack, output head and the loop.
 
     Parameters
     ----------
-    hidden_dim : int
-        Size of the decoder states (equal to the encoder's).
-    vocab_size : int, default=None
-        Token output: logits over this many ids.
-    n_features : int, default=None
-        Continuous output: vectors of this size (exactly one of the two).
-    embedding_dim : int, default=None
-        Size of the embedded previous output (``None`` = ``hidden_dim``).
-    cell : {"gru", "lstm", "rnn"}, default="gru"
-    num_layers : int, default=1
+    %(recurrent_stack)s
     encoder_layers : int, default=None
         Layers of the encoder whose final states initialise this decoder (``None`` =
         ``num_layers``). Rule: the top layers are aligned — decoder layer ``i``
         counted from the top starts from encoder layer ``i`` counted from the top;
         decoder layers below the encoder's bottom start from the encoder's top layer
         (the context).
-    dropout : float, default=0.0
     attention : str, default="additive"
         Attention score, used by :class:`AttentionDecoder` only.
     input_feeding : bool, default=True
         :class:`AttentionDecoder` only: feed the attention context into the RNN
         (query = previous state); False attends after the RNN step (query = new
         state), which lets teacher-forced training run in one RNN call.
-    pad_index, bos_index : int
-        Ids of padding and ``<bos>`` for token output.
+    bos_index : int, default=2
+        Id of ``<bos>``, the first input for token output.
     tie_embeddings : bool, default=False
         Token output of a mode that reads its previous output only: the output
         layer's weight *is* the input embedding's (Press & Wolf, 2017; Inan et al.,
         2017), one parameter, initialised as the embedding; the output layer keeps
         its own bias. Needs ``embedding_dim == hidden_dim``.
+    **options
+        The keywords of :class:`~._recurrent.RecurrentStackOptions`, as above.
     """
 
     #: The mode's name, as the estimators' ``decoder`` parameter spells it.
@@ -142,34 +133,29 @@ class RecurrentDecoder(nn.Module):
     feeds_context: bool = False
     uses_attention: bool = False
 
+    @property
+    def has_input_layer(self) -> bool:  # type: ignore[override]
+        """An input layer for the previous output, in the modes that read it."""
+        return self.feeds_previous_output
+
     def __init__(
         self,
         hidden_dim: int,
         *,
-        vocab_size: int | None = None,
-        n_features: int | None = None,
-        embedding_dim: int | None = None,
-        cell: str = "gru",
-        num_layers: int = 1,
         encoder_layers: int | None = None,
-        dropout: float = 0.0,
         attention: str = "additive",
         input_feeding: bool = True,
-        pad_index: int = PAD_INDEX,
         bos_index: int = BOS_INDEX,
         tie_embeddings: bool = False,
+        **options: Unpack[RecurrentStackOptions],
     ) -> None:
-        super().__init__()
+        reads_context = self.feeds_context or (self.uses_attention and input_feeding)
+        super().__init__(
+            hidden_dim, extra_input_size=hidden_dim if reads_context else 0, **options
+        )
         self.input_feeding = input_feeding
-        if (vocab_size is None) == (n_features is None):
-            raise ValueError("Give exactly one of vocab_size and n_features.")
-        embedding_dim = embedding_dim or hidden_dim
-        self.is_token_output = vocab_size is not None
-        self.output_size = vocab_size if vocab_size is not None else n_features
-        self.hidden_dim = hidden_dim
-        self.num_layers = num_layers
-        self.pad_index = pad_index
-        self.bos_index = bos_index
+        self._set_output(options, bos_index)
+        num_layers = self.num_layers
         encoder_layers = encoder_layers or num_layers
         self.layer_map = [
             encoder_layers - (num_layers - i)
@@ -178,20 +164,10 @@ class RecurrentDecoder(nn.Module):
             else encoder_layers - 1
             for i in range(num_layers)
         ]
-        input_size = 0
-        if self.feeds_previous_output:
-            self.input_layer = make_input_layer(
-                vocab_size, n_features, embedding_dim, pad_index
-            )
-            input_size += embedding_dim
-        if self.feeds_context or (self.uses_attention and input_feeding):
-            input_size += hidden_dim
-        self.dropout = make_dropout(dropout)
-        self.rnn = make_rnn(cell, input_size, hidden_dim, num_layers, dropout)
         if self.uses_attention:
             self.attention = build_attention(attention, hidden_dim, hidden_dim)
             self.attention_layer = nn.Linear(2 * hidden_dim, hidden_dim)
-        self.output_layer = nn.Linear(hidden_dim, self.output_size)  # type: ignore[arg-type]
+        self.output_layer = nn.Linear(hidden_dim, self.output_size)
         self.tie_embeddings = tie_embeddings
         if tie_embeddings:
             if not (self.is_token_output and self.feeds_previous_output):
@@ -200,10 +176,10 @@ class RecurrentDecoder(nn.Module):
                     f"previous output (not {self.mode!r} with "
                     f"{'token' if self.is_token_output else 'vector'} output)."
                 )
-            if embedding_dim != hidden_dim:
+            if self.embedding_dim != hidden_dim:
                 raise ValueError(
                     "tie_embeddings needs embedding_dim == hidden_dim, got "
-                    f"{embedding_dim} and {hidden_dim}."
+                    f"{self.embedding_dim} and {hidden_dim}."
                 )
             self.output_layer.weight = self.input_layer.weight
 
@@ -233,15 +209,6 @@ class RecurrentDecoder(nn.Module):
             src_mask=src_mask,
             src_pad_mask=~src_mask,
             any_empty_source=bool((~src_mask.any(dim=1)).any()),
-        )
-
-    def bos(self, batch_size: int, like: Tensor) -> Tensor:
-        """First decoder input: ``<bos>`` ids ``(batch,)`` or zeros ``(batch, F)``."""
-        return first_decoder_input(
-            batch_size,
-            like,
-            bos_index=self.bos_index if self.is_token_output else None,
-            output_size=self.output_size,
         )
 
     # -- one step --------------------------------------------------------------------
@@ -299,93 +266,12 @@ class RecurrentDecoder(nn.Module):
             any_empty=state.any_empty_source,
         )
 
-    def _next_input(self, output: Tensor) -> Tensor:
-        """The model's own previous output as the next input (argmax for tokens)."""
-        return output.argmax(dim=-1) if self.is_token_output else output
-
     # -- whole sequences --------------------------------------------------------------
     def can_run_in_one_call(self, teacher_forced: bool) -> bool:
         """Whether every step's input is known before decoding."""
         if self.uses_attention and self.input_feeding:
             return False
         return not self.feeds_previous_output or teacher_forced
-
-    def forward(
-        self,
-        state: DecoderState,
-        trg_input: Tensor | None = None,
-        n_steps: int | None = None,
-        teacher_forcing_ratio: float = 1.0,
-        generator: torch.Generator | None = None,
-    ) -> tuple[Tensor, Tensor | None]:
-        """Decode a whole sequence.
-
-        Parameters
-        ----------
-        state : DecoderState
-            From :meth:`init_state`.
-        trg_input : Tensor, default=None
-            The shifted target, ``(batch, trg_len)`` starting with ``<bos>`` or
-            ``(batch, trg_len, n_features)`` starting with zeros. ``None`` decodes
-            freely (own outputs fed back) for ``n_steps`` steps.
-        n_steps : int, default=None
-            Number of steps when ``trg_input`` is None.
-        teacher_forcing_ratio : float, default=1.0
-            Probability of feeding the ground truth instead of the model's own previous
-            output, drawn per step and per sequence.
-        generator : torch.Generator, default=None
-            Random source of the teacher-forcing draws (on the module's device).
-
-        Returns
-        -------
-        outputs : Tensor
-            ``(batch, trg_len, vocab_size | n_features)``.
-        weights : Tensor or None
-            ``(batch, trg_len, src_len)`` attention weights (attention mode only).
-        """
-        batch_size = state.context.shape[0]
-        if trg_input is not None:
-            n_steps = trg_input.shape[1]
-        if n_steps is None:
-            raise ValueError("Give trg_input or n_steps.")
-        teacher_forced = trg_input is not None and teacher_forcing_ratio >= 1.0
-        if self.can_run_in_one_call(teacher_forced):
-            return self._forward_one_call(state, trg_input, n_steps)
-
-        use_truth = None
-        if trg_input is not None and teacher_forcing_ratio < 1.0:
-            draws = torch.rand(
-                batch_size,
-                n_steps,
-                generator=generator,
-                device=generator.device if generator is not None else trg_input.device,
-            ).to(trg_input.device)
-            use_truth = draws < teacher_forcing_ratio  # batch x trg_len
-        prev = (
-            trg_input[:, 0]
-            if trg_input is not None
-            else self.bos(batch_size, state.context)
-        )
-        outputs, all_weights = [], []
-        for t in range(n_steps):
-            output, state, weights = self.step(prev, state)
-            outputs.append(output)
-            if weights is not None:
-                all_weights.append(weights)
-            if t + 1 < n_steps:
-                if trg_input is None:
-                    prev = self._next_input(output)
-                elif use_truth is None:  # full teacher forcing
-                    prev = trg_input[:, t + 1]
-                else:
-                    keep = use_truth[:, t + 1]
-                    if not self.is_token_output:
-                        keep = keep.unsqueeze(1)
-                    prev = torch.where(
-                        keep, trg_input[:, t + 1], self._next_input(output)
-                    )
-        weights_out = torch.stack(all_weights, dim=1) if all_weights else None
-        return torch.stack(outputs, dim=1), weights_out
 
     def _forward_one_call(
         self, state: DecoderState, trg_input: Tensor | None, n_steps: int

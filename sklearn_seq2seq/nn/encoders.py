@@ -14,76 +14,44 @@ Sequences are packed, so padding never changes a sequence's states. An empty seq
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .._vocabulary import PAD_INDEX
-from ._utils import (
-    Hidden,
-    lengths_to_mask,
-    make_dropout,
-    make_input_layer,
-    make_rnn,
-    map_hidden,
-)
+from .._docstrings import fill_doc
+from ._recurrent import RecurrentStack, RecurrentStackOptions
+from ._utils import Hidden, lengths_to_mask, map_hidden
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
-class RecurrentEncoder(nn.Module):
+@fill_doc
+class RecurrentEncoder(RecurrentStack):
     """Embedding (or linear) input layer and a stack of RNN layers.
 
     Parameters
     ----------
-    hidden_dim : int
-        Size of the encoder states (per direction).
-    vocab_size : int, default=None
-        Number of source token ids; token input when given.
-    n_features : int, default=None
-        Size of each input vector; continuous input when given (exactly one of
-        ``vocab_size`` and ``n_features``).
-    embedding_dim : int, default=None
-        Size of the token embedding or of the linear projection of each input vector
-        (``None`` = ``hidden_dim``).
-    cell : {"gru", "lstm", "rnn"}, default="gru"
-    num_layers : int, default=1
+    %(recurrent_stack)s
     bidirectional : bool, default=False
         Run a backward RNN too. Both directions' outputs and final states are then
         concatenated and projected back to ``hidden_dim`` (a linear layer; ``tanh`` for
         the hidden state), so the decoder sees the same sizes either way.
-    dropout : float, default=0.0
-        Dropout on the input layer's output and between RNN layers.
-    pad_index : int, default=0
+    **options
+        The keywords of :class:`~._recurrent.RecurrentStackOptions`, as above.
     """
 
     def __init__(
         self,
         hidden_dim: int,
         *,
-        vocab_size: int | None = None,
-        n_features: int | None = None,
-        embedding_dim: int | None = None,
-        cell: str = "gru",
-        num_layers: int = 1,
         bidirectional: bool = False,
-        dropout: float = 0.0,
-        pad_index: int = PAD_INDEX,
+        **options: Unpack[RecurrentStackOptions],
     ) -> None:
-        super().__init__()
-        if (vocab_size is None) == (n_features is None):
-            raise ValueError("Give exactly one of vocab_size and n_features.")
-        embedding_dim = embedding_dim or hidden_dim
-        self.pad_index = pad_index
-        self.hidden_dim = hidden_dim
-        self.num_layers = num_layers
+        super().__init__(hidden_dim, bidirectional=bidirectional, **options)
         self.bidirectional = bidirectional
-        self.cell = cell
-        self.input_layer = make_input_layer(
-            vocab_size, n_features, embedding_dim, pad_index
-        )
-        self.dropout = make_dropout(dropout)
-        self.rnn = make_rnn(
-            cell, embedding_dim, hidden_dim, num_layers, dropout, bidirectional
-        )
         if bidirectional:
             self.output_bridge = nn.Linear(2 * hidden_dim, hidden_dim)
             self.state_bridge = nn.Linear(2 * hidden_dim, hidden_dim)

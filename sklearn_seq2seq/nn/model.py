@@ -9,13 +9,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 import torch
 from torch import Tensor, nn
 
+from .._docstrings import docdict, fill_doc
 from .._vocabulary import BOS_INDEX, PAD_INDEX
 from ._utils import Hidden, lengths_to_mask
 from .decoders import DecoderState, RecurrentDecoder, build_decoder
 from .encoders import RecurrentEncoder
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 class EncoderDecoder(nn.Module):
@@ -129,26 +135,75 @@ def _split_depth(depth: int | tuple[int, int]) -> tuple[int, int]:
     return int(encoder_layers), int(decoder_layers)
 
 
+class RecurrentNetworkOptions(TypedDict, total=False):
+    """The keywords :func:`build_encoder_decoder` and
+    :func:`build_sequence_classifier` share (defaults as documented)."""
+
+    src_vocab_size: int | None
+    src_features: int | None
+    hidden_dim: int
+    embedding_dim: int | None
+    cell: str
+    depth: int | tuple[int, int]
+    decoder: str
+    attention: str
+    input_feeding: bool
+    bidirectional: bool
+    dropout: float
+    pad_index: int
+
+
+docdict["seq2seq_target"] = """trg_vocab_size, trg_features : int, default=None
+    Exactly one: token target of ``trg_vocab_size`` ids, or vectors of
+    ``trg_features`` floats.
+teacher_forcing_ratio : float, default=1.0
+    See :class:`EncoderDecoder`.
+bos_index : int, default=2
+    Id of ``<bos>``, the first input of a token decoder.
+tie_embeddings : bool, default=False
+    Token target: the decoder's output layer shares its weight with the
+    decoder's input embedding (see :class:`~.decoders.RecurrentDecoder`)."""
+docdict["rnn_network"] = """src_vocab_size, src_features : int, default=None
+    Exactly one: token source of ``src_vocab_size`` ids, or vectors of
+    ``src_features`` floats.
+hidden_dim : int, default=64
+embedding_dim : int, default=None
+    ``None`` = ``hidden_dim``.
+cell : {"gru", "lstm", "rnn"}, default="gru"
+depth : int or (int, int), default=1
+    Layers of the encoder and of the decoder, or ``(encoder_layers,
+    decoder_layers)``.
+decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
+attention : str, default="additive"
+input_feeding : bool, default=True
+    See :class:`~.decoders.RecurrentDecoder`.
+bidirectional : bool, default=False
+    See :class:`~.encoders.RecurrentEncoder`.
+dropout : float, default=0.0
+pad_index : int, default=0"""
+
+
 def _build_parts(
     *,
-    src_vocab_size: int | None,
-    src_features: int | None,
     trg_vocab_size: int | None,
     trg_features: int | None,
-    hidden_dim: int,
-    embedding_dim: int | None,
-    cell: str,
-    depth: int | tuple[int, int],
-    decoder: str,
-    attention: str,
-    bidirectional: bool,
-    dropout: float,
-    pad_index: int,
     bos_index: int,
-    input_feeding: bool = True,
     tie_embeddings: bool = False,
+    src_vocab_size: int | None = None,
+    src_features: int | None = None,
+    hidden_dim: int = 64,
+    embedding_dim: int | None = None,
+    cell: str = "gru",
+    depth: int | tuple[int, int] = 1,
+    decoder: str = "attention",
+    attention: str = "additive",
+    input_feeding: bool = True,
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+    pad_index: int = PAD_INDEX,
 ) -> tuple[RecurrentEncoder, RecurrentDecoder]:
-    """The encoder and decoder both models are made of."""
+    """The encoder and decoder both models are made of (the defaults of
+    :class:`RecurrentNetworkOptions`)."""
     encoder_layers, decoder_layers = _split_depth(depth)
     encoder = RecurrentEncoder(
         hidden_dim,
@@ -180,99 +235,64 @@ def _build_parts(
     return encoder, decoder_module
 
 
+@fill_doc
 def build_encoder_decoder(
     *,
-    src_vocab_size: int | None = None,
-    src_features: int | None = None,
     trg_vocab_size: int | None = None,
     trg_features: int | None = None,
-    hidden_dim: int = 64,
-    embedding_dim: int | None = None,
-    cell: str = "gru",
-    depth: int | tuple[int, int] = 1,
-    decoder: str = "attention",
-    attention: str = "additive",
-    input_feeding: bool = True,
-    bidirectional: bool = False,
-    dropout: float = 0.0,
     teacher_forcing_ratio: float = 1.0,
-    pad_index: int = PAD_INDEX,
     bos_index: int = BOS_INDEX,
     tie_embeddings: bool = False,
+    **network: Unpack[RecurrentNetworkOptions],
 ) -> EncoderDecoder:
     """Build an :class:`EncoderDecoder`.
 
-    Give one of ``src_vocab_size`` (token source) and ``src_features`` (vector source),
-    and one of ``trg_vocab_size`` (token target) and ``trg_features`` (vector target).
-    ``depth`` is an int or ``(encoder_layers, decoder_layers)``;
-    ``tie_embeddings`` shares the decoder's input embedding with its output layer
-    (see :class:`~.decoders.RecurrentDecoder`).
+    Parameters
+    ----------
+    %(seq2seq_target)s
+    %(rnn_network)s
+
+    Returns
+    -------
+    EncoderDecoder
     """
-    encoder, decoder_module = _build_parts(
-        src_vocab_size=src_vocab_size,
-        src_features=src_features,
+    encoder, decoder = _build_parts(
         trg_vocab_size=trg_vocab_size,
         trg_features=trg_features,
-        hidden_dim=hidden_dim,
-        embedding_dim=embedding_dim,
-        cell=cell,
-        depth=depth,
-        decoder=decoder,
-        attention=attention,
-        input_feeding=input_feeding,
-        bidirectional=bidirectional,
-        dropout=dropout,
-        pad_index=pad_index,
         bos_index=bos_index,
         tie_embeddings=tie_embeddings,
+        **network,
     )
-    return EncoderDecoder(
-        encoder, decoder_module, teacher_forcing_ratio=teacher_forcing_ratio
-    )
+    return EncoderDecoder(encoder, decoder, teacher_forcing_ratio=teacher_forcing_ratio)
 
 
+@fill_doc
 def build_sequence_classifier(
     *,
     n_classes: int,
     output_length: int,
     output_dim: int,
-    src_vocab_size: int | None = None,
-    src_features: int | None = None,
-    hidden_dim: int = 64,
-    embedding_dim: int | None = None,
-    cell: str = "gru",
-    depth: int | tuple[int, int] = 1,
-    decoder: str = "attention",
-    attention: str = "additive",
-    input_feeding: bool = True,
-    bidirectional: bool = False,
-    dropout: float = 0.0,
-    pad_index: int = PAD_INDEX,
+    **network: Unpack[RecurrentNetworkOptions],
 ) -> SequenceClassifierModule:
     """Build a :class:`SequenceClassifierModule` (the Keras seq2seq classifier).
 
     The decoder emits ``output_length`` vectors of ``output_dim`` features, fed back
     as its own next inputs where the mode uses previous outputs.
+
+    Parameters
+    ----------
+    n_classes, output_length, output_dim : int
+    %(rnn_network)s
+
+    Returns
+    -------
+    SequenceClassifierModule
     """
-    encoder, decoder_module = _build_parts(
-        src_vocab_size=src_vocab_size,
-        src_features=src_features,
-        trg_vocab_size=None,
-        trg_features=output_dim,
-        hidden_dim=hidden_dim,
-        embedding_dim=embedding_dim,
-        cell=cell,
-        depth=depth,
-        decoder=decoder,
-        attention=attention,
-        input_feeding=input_feeding,
-        bidirectional=bidirectional,
-        dropout=dropout,
-        pad_index=pad_index,
-        bos_index=2,
+    encoder, decoder = _build_parts(
+        trg_vocab_size=None, trg_features=output_dim, bos_index=2, **network
     )
     return SequenceClassifierModule(
-        encoder, decoder_module, output_length=output_length, n_classes=n_classes
+        encoder, decoder, output_length=output_length, n_classes=n_classes
     )
 
 

@@ -34,15 +34,47 @@ log-probability of it. When every token is forbidden, the sequence ends there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 import torch
 from torch import Tensor
 
+from .._docstrings import docdict, fill_doc
 from .._vocabulary import PAD_INDEX
 from .model import EncoderDecoder
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 _MASK32 = 0xFFFFFFFF
+
+docdict["search_inputs"] = """model : EncoderDecoder
+    With token output.
+src : Tensor
+    ``(batch, src_len)`` ids or ``(batch, src_len, n_features)`` floats.
+src_lengths : Tensor
+    ``(batch,)``."""
+docdict["search_max_length"] = """max_length : int or Tensor
+    Most tokens generated per sequence (``<eos>`` included); a ``(batch,)``
+    tensor gives every sequence its own limit.
+eos_index : int
+    Id of ``<eos>``: a sequence ends when it is generated."""
+docdict["search_options"] = """pad_index : int, default=0
+    Id written after ``<eos>``.
+blocked_indices : sequence of int, default=()
+    Ids never generated (their log-probability is set to -inf), e.g. padding,
+    unknown and ``<bos>``.
+return_attention : bool, default=True
+    Collect the attention weights (attention decoders only); skip it when only
+    the tokens are needed (tracking every beam hypothesis' weights costs time).
+min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
+    Decoding controls (see the module docstring), applied to every sequence or
+    hypothesis; the defaults change nothing."""
+docdict["beam_width_length_penalty"] = """beam_width : int
+    Hypotheses kept per sequence (>= 1).
+length_penalty : float, default=0.0
+    GNMT's ``alpha`` (0 = no normalisation, larger favours longer outputs)."""
 
 
 class SearchOutput(NamedTuple):
@@ -102,36 +134,74 @@ def _banned_ngrams(generated: Tensor, n: int, vocab_size: int) -> Tensor | None:
     return counts > 0
 
 
-def _controlled_log_probs(
-    logits: Tensor,
-    generated: Tensor | None,
-    step: int,
-    *,
-    eos_index: int,
-    blocked_indices: Sequence[int],
-    min_length: int,
-    no_repeat_ngram_size: int,
-    repetition_penalty: float,
-) -> Tensor:
-    """Log-probabilities ``(rows, vocab)`` of the next token after the decoding
-    controls (see the module docstring) at decoding step ``step``; ``generated``
-    ``(rows, step)`` holds the ids generated so far (no ``<bos>``), and may be None
-    when neither repetition control is on."""
-    log_probs = torch.log_softmax(logits.float(), dim=-1)
-    vocab_size = log_probs.shape[1]
-    if repetition_penalty != 1.0 and step > 0:
-        assert generated is not None
-        seen = _seen_mask(generated, vocab_size)
-        log_probs = torch.where(seen, log_probs * repetition_penalty, log_probs)
-    log_probs = _block(log_probs, blocked_indices)
-    if step < min_length:
-        log_probs[:, eos_index] = float("-inf")
-    if no_repeat_ngram_size > 0:
-        assert generated is not None
-        banned = _banned_ngrams(generated, no_repeat_ngram_size, vocab_size)
-        if banned is not None:
-            log_probs = log_probs.masked_fill(banned, float("-inf"))
-    return log_probs
+class SearchOptions(TypedDict, total=False):
+    """The optional keywords every search function takes (defaults in
+    :class:`DecodingControls`; ``return_attention`` defaults to True)."""
+
+    pad_index: int
+    blocked_indices: Sequence[int]
+    return_attention: bool
+    min_length: int
+    no_repeat_ngram_size: int
+    repetition_penalty: float
+
+
+@dataclass(frozen=True)
+class DecodingControls:
+    """What a search does to every step's log-probabilities, and its ids.
+
+    Parameters
+    ----------
+    eos_index : int
+    pad_index : int, default=0
+    blocked_indices : sequence of int, default=()
+    min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
+        See the module docstring.
+    """
+
+    eos_index: int
+    pad_index: int = PAD_INDEX
+    blocked_indices: Sequence[int] = ()
+    min_length: int = 0
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+
+    @classmethod
+    def from_options(
+        cls, eos_index: int, options: SearchOptions
+    ) -> tuple[DecodingControls, bool]:
+        """The controls and ``return_attention`` of a search's keywords."""
+        controls: dict = dict(options)
+        return_attention = controls.pop("return_attention", True)
+        return cls(eos_index, **controls), return_attention
+
+    @property
+    def needs_history(self) -> bool:
+        """Whether :meth:`log_probs` reads the ids generated so far."""
+        return self.repetition_penalty != 1.0 or self.no_repeat_ngram_size > 0
+
+    def log_probs(self, logits: Tensor, generated: Tensor | None, step: int) -> Tensor:
+        """Log-probabilities ``(rows, vocab)`` of the next token after the controls
+        at decoding step ``step``; ``generated`` ``(rows, step)`` holds the ids
+        generated so far (no ``<bos>``), and may be None when
+        :attr:`needs_history` is False."""
+        log_probs = torch.log_softmax(logits.float(), dim=-1)
+        vocab_size = log_probs.shape[1]
+        if self.repetition_penalty != 1.0 and step > 0:
+            assert generated is not None
+            seen = _seen_mask(generated, vocab_size)
+            log_probs = torch.where(
+                seen, log_probs * self.repetition_penalty, log_probs
+            )
+        log_probs = _block(log_probs, self.blocked_indices)
+        if step < self.min_length:
+            log_probs[:, self.eos_index] = float("-inf")
+        if self.no_repeat_ngram_size > 0:
+            assert generated is not None
+            banned = _banned_ngrams(generated, self.no_repeat_ngram_size, vocab_size)
+            if banned is not None:
+                log_probs = log_probs.masked_fill(banned, float("-inf"))
+        return log_probs
 
 
 def _limits(max_length: int | Tensor, batch_size: int, device: torch.device) -> Tensor:
@@ -215,6 +285,7 @@ def _sample(
 
 
 @torch.no_grad()
+@fill_doc
 def greedy_search(
     model: EncoderDecoder,
     src: Tensor,
@@ -222,56 +293,25 @@ def greedy_search(
     *,
     max_length: int | Tensor,
     eos_index: int,
-    pad_index: int = PAD_INDEX,
-    blocked_indices: Sequence[int] = (),
-    return_attention: bool = True,
-    min_length: int = 0,
-    no_repeat_ngram_size: int = 0,
-    repetition_penalty: float = 1.0,
+    **options: Unpack[SearchOptions],
 ) -> SearchOutput:
     """Decode by taking the most probable token at every step.
 
     Parameters
     ----------
-    model : EncoderDecoder
-        With token output.
-    src : Tensor
-        ``(batch, src_len)`` ids or ``(batch, src_len, n_features)`` floats.
-    src_lengths : Tensor
-        ``(batch,)``.
-    max_length : int or Tensor
-        Most tokens generated per sequence (``<eos>`` included); a ``(batch,)``
-        tensor gives every sequence its own limit.
-    eos_index, pad_index : int
-    blocked_indices : sequence of int, default=()
-        Ids never generated (their log-probability is set to -inf), e.g. padding,
-        unknown and ``<bos>``.
-    return_attention : bool, default=True
-        Collect the attention weights (attention decoders only); skip it when only
-        the tokens are needed.
-    min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
-        Decoding controls (see the module docstring); the defaults change nothing.
+    %(search_inputs)s
+    %(search_max_length)s
+    %(search_options)s
 
     Returns
     -------
     SearchOutput
     """
-    return _step_search(
-        model,
-        src,
-        src_lengths,
-        max_length=max_length,
-        eos_index=eos_index,
-        pad_index=pad_index,
-        blocked_indices=blocked_indices,
-        return_attention=return_attention,
-        min_length=min_length,
-        no_repeat_ngram_size=no_repeat_ngram_size,
-        repetition_penalty=repetition_penalty,
-    )
+    return _step_search(model, src, src_lengths, max_length, eos_index, options)
 
 
 @torch.no_grad()
+@fill_doc
 def sample_search(
     model: EncoderDecoder,
     src: Tensor,
@@ -283,12 +323,7 @@ def sample_search(
     temperature: float = 1.0,
     top_k: int | None = None,
     top_p: float | None = None,
-    pad_index: int = PAD_INDEX,
-    blocked_indices: Sequence[int] = (),
-    return_attention: bool = True,
-    min_length: int = 0,
-    no_repeat_ngram_size: int = 0,
-    repetition_penalty: float = 1.0,
+    **options: Unpack[SearchOptions],
 ) -> SearchOutput:
     """Decode by drawing every token from the model's distribution (ancestral
     sampling), with temperature, top-k and nucleus (top-p) filtering.
@@ -300,9 +335,8 @@ def sample_search(
 
     Parameters
     ----------
-    model, src, src_lengths, max_length, eos_index, pad_index, blocked_indices, \
-            return_attention
-        As for :func:`greedy_search`.
+    %(search_inputs)s
+    %(search_max_length)s
     seed : int
         Seed of the draws.
     temperature : float, default=1.0
@@ -313,8 +347,7 @@ def sample_search(
     top_p : float, default=None
         Draw among the smallest set of most probable ids whose probability (after
         temperature and ``top_k``) reaches ``top_p``.
-    min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
-        Decoding controls (see the module docstring).
+    %(search_options)s
 
     Returns
     -------
@@ -325,19 +358,9 @@ def sample_search(
     if temperature <= 0:
         raise ValueError(f"temperature must be > 0, got {temperature}.")
     keys = _source_keys(src, src_lengths, seed)
+    sampling = (keys, temperature, top_k, top_p)
     return _step_search(
-        model,
-        src,
-        src_lengths,
-        max_length=max_length,
-        eos_index=eos_index,
-        pad_index=pad_index,
-        blocked_indices=blocked_indices,
-        return_attention=return_attention,
-        min_length=min_length,
-        no_repeat_ngram_size=no_repeat_ngram_size,
-        repetition_penalty=repetition_penalty,
-        sampling=(keys, temperature, top_k, top_p),
+        model, src, src_lengths, max_length, eos_index, options, sampling
     )
 
 
@@ -345,18 +368,14 @@ def _step_search(
     model: EncoderDecoder,
     src: Tensor,
     src_lengths: Tensor,
-    *,
     max_length: int | Tensor,
     eos_index: int,
-    pad_index: int,
-    blocked_indices: Sequence[int],
-    return_attention: bool,
-    min_length: int,
-    no_repeat_ngram_size: int,
-    repetition_penalty: float,
+    options: SearchOptions,
     sampling: tuple[Tensor, float, int | None, float | None] | None = None,
 ) -> SearchOutput:
     """One token per step and sequence: the best one, or a drawn one."""
+    controls, return_attention = DecodingControls.from_options(eos_index, options)
+    pad_index = controls.pad_index
     decoder = model.decoder
     state = model.encode(src, src_lengths)
     batch_size = src.shape[0]
@@ -365,21 +384,12 @@ def _step_search(
     finished = torch.zeros(batch_size, dtype=torch.bool, device=prev.device)
     scores = torch.zeros(batch_size, device=prev.device)
     # The history is kept only for the repetition controls (it costs O(steps^2)).
-    track_history = repetition_penalty != 1.0 or no_repeat_ngram_size > 0
+    track_history = controls.needs_history
     generated = torch.empty(batch_size, 0, dtype=torch.long, device=prev.device)
     tokens, weights_steps = [], []
     for t in range(int(limits.max())):
         logits, state, weights = decoder.step(prev, state)
-        log_probs = _controlled_log_probs(
-            logits,
-            generated,
-            t,
-            eos_index=eos_index,
-            blocked_indices=blocked_indices,
-            min_length=min_length,
-            no_repeat_ngram_size=no_repeat_ngram_size,
-            repetition_penalty=repetition_penalty,
-        )
+        log_probs = controls.log_probs(logits, generated, t)
         if sampling is None:
             best_log_prob, best = log_probs.max(dim=-1)  # batch
         else:
@@ -412,6 +422,7 @@ def _step_search(
 
 
 @torch.no_grad()
+@fill_doc
 def beam_search(
     model: EncoderDecoder,
     src: Tensor,
@@ -420,13 +431,8 @@ def beam_search(
     beam_width: int,
     max_length: int | Tensor,
     eos_index: int,
-    pad_index: int = PAD_INDEX,
     length_penalty: float = 0.0,
-    blocked_indices: Sequence[int] = (),
-    return_attention: bool = True,
-    min_length: int = 0,
-    no_repeat_ngram_size: int = 0,
-    repetition_penalty: float = 1.0,
+    **options: Unpack[SearchOptions],
 ) -> SearchOutput:
     """Batched beam search; returns the best finished hypothesis of every sequence.
 
@@ -450,24 +456,10 @@ def beam_search(
 
     Parameters
     ----------
-    model : EncoderDecoder
-        With token output.
-    src, src_lengths : Tensor
-        As for :func:`greedy_search`.
-    beam_width : int
-        Hypotheses kept per sequence (>= 1).
-    max_length : int or Tensor
-        Most tokens generated per sequence (``<eos>`` included), or a ``(batch,)``
-        tensor of per-sequence limits.
-    eos_index, pad_index : int
-    length_penalty : float, default=0.0
-        GNMT's ``alpha`` (0 = no normalisation, larger favours longer outputs).
-    blocked_indices : sequence of int, default=()
-        Ids never generated, as for :func:`greedy_search`.
-    return_attention : bool, default=True
-        As for :func:`greedy_search`; tracking every hypothesis' weights costs time.
-    min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
-        Decoding controls (see the module docstring), applied to every hypothesis.
+    %(search_inputs)s
+    %(beam_width_length_penalty)s
+    %(search_max_length)s
+    %(search_options)s
 
     Returns
     -------
@@ -481,19 +473,15 @@ def beam_search(
         n_best=1,
         max_length=max_length,
         eos_index=eos_index,
-        pad_index=pad_index,
         length_penalty=length_penalty,
-        blocked_indices=blocked_indices,
-        return_attention=return_attention,
-        min_length=min_length,
-        no_repeat_ngram_size=no_repeat_ngram_size,
-        repetition_penalty=repetition_penalty,
+        **options,
     )
     attention = None if out.attention is None else out.attention[:, 0]
     return SearchOutput(out.tokens[:, 0], out.scores[:, 0], attention)
 
 
 @torch.no_grad()
+@fill_doc
 def beam_search_nbest(
     model: EncoderDecoder,
     src: Tensor,
@@ -503,13 +491,8 @@ def beam_search_nbest(
     n_best: int,
     max_length: int | Tensor,
     eos_index: int,
-    pad_index: int = PAD_INDEX,
     length_penalty: float = 0.0,
-    blocked_indices: Sequence[int] = (),
-    return_attention: bool = True,
-    min_length: int = 0,
-    no_repeat_ngram_size: int = 0,
-    repetition_penalty: float = 1.0,
+    **options: Unpack[SearchOptions],
 ) -> NBestOutput:
     """Batched beam search keeping the ``n_best`` best finished hypotheses.
 
@@ -518,6 +501,15 @@ def beam_search_nbest(
     sequence is done when its ``n_best``-th best finished score can no longer be
     beaten, and at ``max_length`` the unfinished hypotheses compete for the pool
     too. ``n_best`` must not exceed ``beam_width``.
+
+    Parameters
+    ----------
+    %(search_inputs)s
+    %(beam_width_length_penalty)s
+    n_best : int
+        Finished hypotheses returned per sequence (1 to ``beam_width``).
+    %(search_max_length)s
+    %(search_options)s
 
     Returns
     -------
@@ -529,6 +521,8 @@ def beam_search_nbest(
         raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
     if not 1 <= n_best <= beam_width:
         raise ValueError(f"n_best must be in [1, beam_width], got {n_best}.")
+    controls, return_attention = DecodingControls.from_options(eos_index, options)
+    pad_index = controls.pad_index
     decoder = model.decoder
     device = src.device
     batch_size, k = src.shape[0], beam_width
@@ -614,16 +608,8 @@ def beam_search_nbest(
     for t in range(int(limits.max())):
         n = len(active)
         logits, state, weights = decoder.step(prev, state)
-        log_probs = _controlled_log_probs(
-            logits,
-            alive_tokens.reshape(n * k, t),
-            t,
-            eos_index=eos_index,
-            blocked_indices=blocked_indices,
-            min_length=min_length,
-            no_repeat_ngram_size=no_repeat_ngram_size,
-            repetition_penalty=repetition_penalty,
-        )  # batch*k x vocab
+        # batch*k x vocab
+        log_probs = controls.log_probs(logits, alive_tokens.reshape(n * k, t), t)
         vocab_size = log_probs.shape[1]
         candidates = (alive_scores.unsqueeze(2) + log_probs.view(n, k, -1)).view(
             n, -1

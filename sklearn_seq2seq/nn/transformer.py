@@ -29,13 +29,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
 import torch
 from torch import Tensor, nn
 
+from .._docstrings import docdict, fill_doc
 from .._vocabulary import BOS_INDEX, PAD_INDEX
-from ._utils import first_decoder_input, lengths_to_mask, make_dropout
-from .model import EncoderDecoder
+from ._step_decoder import StepDecoder
+from ._utils import lengths_to_mask, make_dropout, make_input_layer
+from .model import EncoderDecoder, _split_depth
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 def sinusoidal_positions(
@@ -57,44 +63,33 @@ def sinusoidal_positions(
 
 
 class InputLayer(nn.Module):
-    """Token embedding scaled by ``sqrt(d_model)`` or a linear projection of
+    """A token embedding scaled by ``sqrt(d_model)`` or a linear projection of
     vectors, plus sinusoidal positions and dropout.
 
     Parameters
     ----------
     d_model : int
-    vocab_size, n_features : int, default=None
-        Exactly one: token ids or float vectors.
+    embedding : nn.Embedding or nn.Linear
+        To ``d_model`` features (from :func:`~._utils.make_input_layer`); an
+        embedding is initialised here.
     dropout : float, default=0.0
-    pad_index : int, default=0
     """
 
     def __init__(
-        self,
-        d_model: int,
-        *,
-        vocab_size: int | None = None,
-        n_features: int | None = None,
-        dropout: float = 0.0,
-        pad_index: int = PAD_INDEX,
+        self, d_model: int, embedding: nn.Module, dropout: float = 0.0
     ) -> None:
         super().__init__()
-        if (vocab_size is None) == (n_features is None):
-            raise ValueError("Give exactly one of vocab_size and n_features.")
         self.d_model = d_model
-        self.is_tokens = vocab_size is not None
-        if vocab_size is not None:
-            self.embedding: nn.Module = nn.Embedding(
-                vocab_size, d_model, padding_idx=pad_index
-            )
+        self.embedding = embedding
+        self.is_tokens = isinstance(embedding, nn.Embedding)
+        if isinstance(embedding, nn.Embedding):
             # N(0, 1/d): the scaled embedding starts at unit variance, and as a
             # tied output projection it gives logits of unit scale.
-            nn.init.normal_(self.embedding.weight, std=d_model**-0.5)
+            nn.init.normal_(embedding.weight, std=d_model**-0.5)
             with torch.no_grad():
-                self.embedding.weight[pad_index].zero_()
+                embedding.weight[embedding.padding_idx].zero_()
             self.scale = math.sqrt(d_model)
         else:
-            self.embedding = nn.Linear(n_features, d_model)  # type: ignore[arg-type]
             self.scale = 1.0
         self.dropout = make_dropout(dropout)
 
@@ -108,23 +103,43 @@ class InputLayer(nn.Module):
         return self.dropout(embedded + positions)
 
 
-class TransformerEncoder(nn.Module):
-    """Input layer, ``num_layers`` pre-norm ``nn.TransformerEncoderLayer``s and a
-    final layer norm.
+docdict["transformer_stack"] = """d_model : int
+n_heads : int
+    ``d_model`` must be divisible by it.
+vocab_size, n_features : int, default=None
+    Exactly one: token ids or float vectors.
+num_layers : int, default=1
+feedforward_dim : int, default=None
+    Inner size of the feed-forward blocks (``None`` = ``4 * d_model``).
+dropout : float, default=0.0
+pad_index : int, default=0"""
 
-    Parameters
-    ----------
-    d_model : int
-    n_heads : int
-        ``d_model`` must be divisible by it.
-    vocab_size, n_features : int, default=None
-        Exactly one: token or float input.
-    num_layers : int, default=1
-    feedforward_dim : int, default=None
-        Inner size of the feed-forward blocks (``None`` = ``4 * d_model``).
-    dropout : float, default=0.0
-    pad_index : int, default=0
-    """
+
+class TransformerStackOptions(TypedDict, total=False):
+    """The keywords of :class:`TransformerEncoder` that
+    :class:`TransformerDecoder` takes too."""
+
+    vocab_size: int | None
+    n_features: int | None
+    num_layers: int
+    feedforward_dim: int | None
+    dropout: float
+    pad_index: int
+
+
+class _LayerSizes(NamedTuple):
+    """The settings of a stack's layers (``feedforward_dim`` resolved)."""
+
+    d_model: int
+    n_heads: int
+    num_layers: int
+    feedforward_dim: int
+    dropout: float
+
+
+class _TransformerStack(nn.Module):
+    """An :class:`InputLayer`, ``num_layers`` layers (made by the subclass's
+    :meth:`_make_layers`) and a final layer norm."""
 
     def __init__(
         self,
@@ -140,25 +155,42 @@ class TransformerEncoder(nn.Module):
     ) -> None:
         super().__init__()
         self.d_model = d_model
-        self.input_layer = InputLayer(
-            d_model,
-            vocab_size=vocab_size,
-            n_features=n_features,
-            dropout=dropout,
-            pad_index=pad_index,
+        self.pad_index = pad_index
+        embedding = make_input_layer(vocab_size, n_features, d_model, pad_index)
+        self.input_layer = InputLayer(d_model, embedding, dropout)
+        sizes = _LayerSizes(
+            d_model, n_heads, num_layers, feedforward_dim or 4 * d_model, dropout
         )
+        self.layers = self._make_layers(sizes)
+        self.norm = nn.LayerNorm(d_model)
+
+    def _make_layers(self, sizes: _LayerSizes) -> nn.Module:
+        """The stack of layers between the input layer and the final norm."""
+        raise NotImplementedError
+
+
+@fill_doc
+class TransformerEncoder(_TransformerStack):
+    """Input layer, ``num_layers`` pre-norm ``nn.TransformerEncoderLayer``s and a
+    final layer norm.
+
+    Parameters
+    ----------
+    %(transformer_stack)s
+    """
+
+    def _make_layers(self, sizes: _LayerSizes) -> nn.Module:
         layer = nn.TransformerEncoderLayer(
-            d_model,
-            n_heads,
-            dim_feedforward=feedforward_dim or 4 * d_model,
-            dropout=dropout,
+            sizes.d_model,
+            sizes.n_heads,
+            dim_feedforward=sizes.feedforward_dim,
+            dropout=sizes.dropout,
             batch_first=True,
             norm_first=True,
         )
-        self.layers = nn.TransformerEncoder(
-            layer, num_layers, enable_nested_tensor=False
+        return nn.TransformerEncoder(
+            layer, sizes.num_layers, enable_nested_tensor=False
         )
-        self.norm = nn.LayerNorm(d_model)
 
     def forward(self, src: Tensor, src_lengths: Tensor) -> tuple[Tensor, Tensor]:
         """Encode a padded batch.
@@ -357,67 +389,55 @@ class TransformerDecoderState:
         )
 
 
-class TransformerDecoder(nn.Module):
+@fill_doc
+class TransformerDecoder(_TransformerStack, StepDecoder):
     """Input layer, ``num_layers`` :class:`TransformerDecoderLayer`, a final layer
-    norm and the output projection.
+    norm and the output projection: logits over ``vocab_size`` ids or vectors of
+    ``n_features``.
+
+    Under full teacher forcing all positions are decoded at once (causal mask),
+    otherwise step by step (own outputs fed back where not teacher-forced, drawn per
+    step and sequence as for the RNN decoders).
 
     Parameters
     ----------
-    d_model, n_heads : int
-    vocab_size, n_features : int, default=None
-        Exactly one: logits over ``vocab_size`` ids or vectors of ``n_features``.
-    num_layers : int, default=1
-    feedforward_dim : int, default=None
-        ``None`` = ``4 * d_model``.
-    dropout : float, default=0.0
-    pad_index, bos_index : int
+    %(transformer_stack)s
+    bos_index : int, default=2
     tie_embeddings : bool, default=False
         Token output: the output projection's weight is the input embedding's.
+    **options
+        The keywords of :class:`TransformerStackOptions`, as above.
     """
 
     mode = "transformer"
     uses_attention = True
+    layers: nn.ModuleList
 
     def __init__(
         self,
         d_model: int,
         n_heads: int,
         *,
-        vocab_size: int | None = None,
-        n_features: int | None = None,
-        num_layers: int = 1,
-        feedforward_dim: int | None = None,
-        dropout: float = 0.0,
-        pad_index: int = PAD_INDEX,
         bos_index: int = BOS_INDEX,
         tie_embeddings: bool = False,
+        **options: Unpack[TransformerStackOptions],
     ) -> None:
-        super().__init__()
-        self.is_token_output = vocab_size is not None
-        self.output_size = vocab_size if vocab_size is not None else n_features
-        self.d_model = d_model
-        self.pad_index = pad_index
-        self.bos_index = bos_index
-        self.input_layer = InputLayer(
-            d_model,
-            vocab_size=vocab_size,
-            n_features=n_features,
-            dropout=dropout,
-            pad_index=pad_index,
-        )
-        self.layers = nn.ModuleList(
-            TransformerDecoderLayer(
-                d_model, n_heads, feedforward_dim or 4 * d_model, dropout
-            )
-            for _ in range(num_layers)
-        )
-        self.norm = nn.LayerNorm(d_model)
-        self.output_layer = nn.Linear(d_model, self.output_size)  # type: ignore[arg-type]
+        super().__init__(d_model, n_heads, **options)
+        self._set_output(options, bos_index)
+        self.output_layer = nn.Linear(d_model, self.output_size)
         self.tie_embeddings = tie_embeddings
         if tie_embeddings:
             if not self.is_token_output:
                 raise ValueError("tie_embeddings needs token output.")
             self.output_layer.weight = self.input_layer.embedding.weight
+
+    def _make_layers(self, sizes: _LayerSizes) -> nn.Module:
+        return nn.ModuleList(
+            TransformerDecoderLayer(
+                sizes.d_model, sizes.n_heads, sizes.feedforward_dim, sizes.dropout
+            )
+            for _ in range(sizes.num_layers)
+        )
 
     def init_state(
         self, encoder_output: Tensor, src_mask: Tensor
@@ -438,15 +458,6 @@ class TransformerDecoder(nn.Module):
             memory_mask=memory_mask.unsqueeze(1),
             src_mask=src_mask,
             cache=[],
-        )
-
-    def bos(self, batch_size: int, like: Tensor) -> Tensor:
-        """First decoder input: ``<bos>`` ids ``(batch,)`` or zeros ``(batch, F)``."""
-        return first_decoder_input(
-            batch_size,
-            like,
-            bos_index=self.bos_index if self.is_token_output else None,
-            output_size=self.output_size,
         )
 
     def _run(
@@ -482,59 +493,20 @@ class TransformerDecoder(nn.Module):
         new_state = replace(state, cache=cache, steps=state.steps + 1)
         return output.squeeze(1), new_state, weights.squeeze(1)
 
-    def forward(
-        self,
-        state: TransformerDecoderState,
-        trg_input: Tensor | None = None,
-        n_steps: int | None = None,
-        teacher_forcing_ratio: float = 1.0,
-        generator: torch.Generator | None = None,
+    def can_run_in_one_call(self, teacher_forced: bool) -> bool:
+        """All positions at once (causal mask) under full teacher forcing only."""
+        return teacher_forced
+
+    def _forward_one_call(
+        self, state: TransformerDecoderState, trg_input: Tensor | None, n_steps: int
     ) -> tuple[Tensor, Tensor]:
-        """Decode a whole sequence: all positions at once (causal mask) under full
-        teacher forcing, else step by step (own outputs fed back where not
-        teacher-forced, drawn per step and sequence as for the RNN decoders)."""
-        if trg_input is not None:
-            n_steps = trg_input.shape[1]
-        if n_steps is None:
-            raise ValueError("Give trg_input or n_steps.")
-        if trg_input is not None and teacher_forcing_ratio >= 1.0:
-            x = self.input_layer(trg_input)
-            length = trg_input.shape[1]
-            causal = torch.ones(
-                1, length, length, dtype=torch.bool, device=x.device
-            ).tril()
-            output, _, weights = self._run(x, state, causal, use_cache=False)
-            return output, weights
-        batch_size = state.context.shape[0]
-        use_truth = None
-        if trg_input is not None:
-            draws = torch.rand(
-                batch_size,
-                n_steps,
-                generator=generator,
-                device=generator.device if generator is not None else trg_input.device,
-            ).to(trg_input.device)
-            use_truth = draws < teacher_forcing_ratio
-        prev = (
-            trg_input[:, 0]
-            if trg_input is not None
-            else self.bos(batch_size, state.context)
-        )
-        outputs, all_weights = [], []
-        for t in range(n_steps):
-            output, state, weights = self.step(prev, state)
-            outputs.append(output)
-            all_weights.append(weights)
-            if t + 1 < n_steps:
-                own = output.argmax(dim=-1) if self.is_token_output else output
-                if trg_input is None or use_truth is None:
-                    prev = own
-                else:
-                    keep = use_truth[:, t + 1]
-                    if not self.is_token_output:
-                        keep = keep.unsqueeze(1)
-                    prev = torch.where(keep, trg_input[:, t + 1], own)
-        return torch.stack(outputs, dim=1), torch.stack(all_weights, dim=1)
+        assert trg_input is not None
+        x = self.input_layer(trg_input)
+        causal = torch.ones(
+            1, n_steps, n_steps, dtype=torch.bool, device=x.device
+        ).tril()
+        output, _, weights = self._run(x, state, causal, use_cache=False)
+        return output, weights
 
 
 class TransformerEncoderDecoder(EncoderDecoder):
@@ -584,85 +556,120 @@ class TransformerClassifierModule(nn.Module):
         return self.head(self.dropout(mean_pool(encoder_output, src_mask))), None
 
 
-def _split_depth(depth: int | tuple[int, int]) -> tuple[int, int]:
-    if isinstance(depth, int):
-        return depth, depth
-    return int(depth[0]), int(depth[1])
+class TransformerNetworkOptions(TypedDict, total=False):
+    """The keywords :func:`build_transformer` and
+    :func:`build_transformer_classifier` share."""
+
+    src_vocab_size: int | None
+    src_features: int | None
+    hidden_dim: int
+    n_heads: int
+    feedforward_dim: int | None
+    depth: int | tuple[int, int]
+    dropout: float
+    pad_index: int
 
 
-def build_transformer(
+docdict["transformer_network"] = """src_vocab_size, src_features : int, default=None
+    Exactly one: token source of ``src_vocab_size`` ids, or vectors of
+    ``src_features`` floats.
+hidden_dim : int, default=64
+    The model size ``d_model``.
+n_heads : int, default=4
+feedforward_dim : int, default=None
+    ``None`` = ``4 * hidden_dim``.
+depth : int or (int, int), default=1
+    Layers of the encoder and of the decoder, or ``(encoder_layers,
+    decoder_layers)``.
+dropout : float, default=0.0
+pad_index : int, default=0"""
+
+
+def _build_parts(
     *,
+    target: dict[str, Any] | None,
     src_vocab_size: int | None = None,
     src_features: int | None = None,
-    trg_vocab_size: int | None = None,
-    trg_features: int | None = None,
     hidden_dim: int = 64,
     n_heads: int = 4,
     feedforward_dim: int | None = None,
     depth: int | tuple[int, int] = 1,
     dropout: float = 0.0,
-    teacher_forcing_ratio: float = 1.0,
-    tie_embeddings: bool = False,
     pad_index: int = PAD_INDEX,
-    bos_index: int = BOS_INDEX,
-) -> TransformerEncoderDecoder:
-    """Build a :class:`TransformerEncoderDecoder` of model size ``hidden_dim``.
-
-    Give one of ``src_vocab_size`` and ``src_features``, and one of
-    ``trg_vocab_size`` and ``trg_features``; ``depth`` is an int or
-    ``(encoder_layers, decoder_layers)``.
-    """
+) -> tuple[TransformerEncoder, TransformerDecoder | None]:
+    """The encoder, and the decoder when ``target`` gives its own keywords
+    (``vocab_size`` or ``n_features``, ``bos_index``, ``tie_embeddings``); the
+    defaults of :class:`TransformerNetworkOptions`."""
     encoder_layers, decoder_layers = _split_depth(depth)
+    shared: TransformerStackOptions = {
+        "feedforward_dim": feedforward_dim,
+        "dropout": dropout,
+        "pad_index": pad_index,
+    }
     encoder = TransformerEncoder(
         hidden_dim,
         n_heads,
         vocab_size=src_vocab_size,
         n_features=src_features,
         num_layers=encoder_layers,
-        feedforward_dim=feedforward_dim,
-        dropout=dropout,
-        pad_index=pad_index,
+        **shared,
     )
+    if target is None:
+        return encoder, None
     decoder = TransformerDecoder(
-        hidden_dim,
-        n_heads,
-        vocab_size=trg_vocab_size,
-        n_features=trg_features,
-        num_layers=decoder_layers,
-        feedforward_dim=feedforward_dim,
-        dropout=dropout,
-        pad_index=pad_index,
-        bos_index=bos_index,
-        tie_embeddings=tie_embeddings,
+        hidden_dim, n_heads, num_layers=decoder_layers, **shared, **target
     )
+    return encoder, decoder
+
+
+@fill_doc
+def build_transformer(
+    *,
+    trg_vocab_size: int | None = None,
+    trg_features: int | None = None,
+    teacher_forcing_ratio: float = 1.0,
+    tie_embeddings: bool = False,
+    bos_index: int = BOS_INDEX,
+    **network: Unpack[TransformerNetworkOptions],
+) -> TransformerEncoderDecoder:
+    """Build a :class:`TransformerEncoderDecoder` of model size ``hidden_dim``.
+
+    Parameters
+    ----------
+    %(seq2seq_target)s
+    %(transformer_network)s
+
+    Returns
+    -------
+    TransformerEncoderDecoder
+    """
+    target = {
+        "vocab_size": trg_vocab_size,
+        "n_features": trg_features,
+        "bos_index": bos_index,
+        "tie_embeddings": tie_embeddings,
+    }
+    encoder, decoder = _build_parts(target=target, **network)
     return TransformerEncoderDecoder(
         encoder, decoder, teacher_forcing_ratio=teacher_forcing_ratio
     )
 
 
+@fill_doc
 def build_transformer_classifier(
-    *,
-    n_classes: int,
-    src_vocab_size: int | None = None,
-    src_features: int | None = None,
-    hidden_dim: int = 64,
-    n_heads: int = 4,
-    feedforward_dim: int | None = None,
-    depth: int | tuple[int, int] = 1,
-    dropout: float = 0.0,
-    pad_index: int = PAD_INDEX,
+    *, n_classes: int, **network: Unpack[TransformerNetworkOptions]
 ) -> TransformerClassifierModule:
     """Build a :class:`TransformerClassifierModule` (the encoder's layers only:
-    the first element of a ``depth`` pair)."""
-    encoder_layers, _ = _split_depth(depth)
-    encoder = TransformerEncoder(
-        hidden_dim,
-        n_heads,
-        vocab_size=src_vocab_size,
-        n_features=src_features,
-        num_layers=encoder_layers,
-        feedforward_dim=feedforward_dim,
-        dropout=dropout,
-        pad_index=pad_index,
-    )
-    return TransformerClassifierModule(encoder, n_classes, dropout)
+    the first element of a ``depth`` pair).
+
+    Parameters
+    ----------
+    n_classes : int
+    %(transformer_network)s
+
+    Returns
+    -------
+    TransformerClassifierModule
+    """
+    encoder, _ = _build_parts(target=None, **network)
+    return TransformerClassifierModule(encoder, n_classes, network.get("dropout", 0.0))
