@@ -347,11 +347,14 @@ class BaseSeq2Seq(BaseEstimator):
     def _check_numeric_features(self, X: Any, *, reset: bool) -> None:
         """``n_features_in_`` for numeric input: steps of a 2-D float array
         (sklearn's columns) or features of a 3-D one; fixed at predict time."""
-        codec = self.source_codec_
-        if codec.kind_ not in ("scalars", "vectors"):
+        if self.source_codec_.kind_ not in ("scalars", "vectors"):
+            if reset:  # a refit on tokens: the last fit's features no longer apply
+                for name in ("n_features_in_", "feature_names_in_"):
+                    self.__dict__.pop(name, None)
             return
-        if isinstance(X, pd.DataFrame):
-            _check_feature_names(self, X, reset=reset)
+        # Sets or checks feature_names_in_ (a DataFrame's columns), and warns when
+        # names were seen in fit but X has none, or the other way round.
+        _check_feature_names(self, X, reset=reset)
         try:
             shape = np.shape(X)
         except ValueError:  # ragged: the codec names the problem

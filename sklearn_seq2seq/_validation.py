@@ -85,6 +85,11 @@ def describe_missing(value: Any) -> str | None:
     return None
 
 
+# What check_not_missing says a missing token or sample should have been.
+_NO_TOKEN = "tokens must not be missing values."
+_NO_SAMPLE = "every sample must be a string or a sequence of tokens."
+
+
 def check_not_missing(
     value: Any, *, name: str, index: int, rule: str, where: str = ""
 ) -> None:
@@ -111,13 +116,8 @@ def _check_tokens(
     """Copy one token sequence into a list, rejecting missing or unhashable tokens."""
     checked: list[Hashable] = []
     for position, token in enumerate(tokens):
-        check_not_missing(
-            token,
-            name=name,
-            index=index,
-            where=f" (token {position}{origin})",
-            rule="tokens must not be missing values.",
-        )
+        where = f" (token {position}{origin})"
+        check_not_missing(token, name=name, index=index, where=where, rule=_NO_TOKEN)
         if not isinstance(token, Hashable):
             raise TypeError(
                 f"{name}[{index}] contains an unhashable token of type "
@@ -213,12 +213,7 @@ def check_sequences(
     first_index = 0
     sequences: list[Any] = []
     for index, sample in enumerate(samples):
-        check_not_missing(
-            sample,
-            name=name,
-            index=index,
-            rule="every sample must be a string or a sequence of tokens.",
-        )
+        check_not_missing(sample, name=name, index=index, rule=_NO_SAMPLE)
         if isinstance(sample, str):
             sample_kind: SequenceKind = "str"
             value: Any = str(sample)  # np.str_ -> str
