@@ -5,14 +5,6 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from _s2s_shared import (
-    TINY,
-    TRANSFORMER_DATA,
-    X_FLOAT,
-    X_TEXT,
-    Y_TEXT,
-    assert_same_predictions,
-)
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -25,6 +17,15 @@ from sklearn_seq2seq import (
 )
 from sklearn_seq2seq.nn import beam_search, build_transformer, greedy_search
 from sklearn_seq2seq.nn.transformer import build_transformer_classifier
+
+from _s2s_shared import (
+    TINY,
+    TRANSFORMER_DATA,
+    X_FLOAT,
+    X_TEXT,
+    Y_TEXT,
+    assert_same_predictions,
+)
 
 BOS, EOS, PAD = 2, 3, 0
 KW = dict(TINY, architecture="transformer", n_heads=2, batch_size=8)

@@ -9,6 +9,11 @@ import zipfile
 
 import numpy as np
 import pytest
+from skorch.callbacks import Callback
+
+from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, load
+from sklearn_seq2seq._persistence import _checksum
+
 from _s2s_shared import (
     DECODERS,
     TRANSFORMER_DATA,
@@ -17,10 +22,6 @@ from _s2s_shared import (
     Y_TEXT,
     assert_same_predictions,
 )
-from skorch.callbacks import Callback
-
-from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, load
-from sklearn_seq2seq._persistence import _checksum
 
 KW = dict(hidden_dim=6, max_epochs=2, batch_size=16, random_state=0, device="cpu")
 

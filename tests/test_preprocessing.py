@@ -4,7 +4,6 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from _s2s_shared import SKLEARN_API_CHECKS
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
@@ -16,6 +15,8 @@ from sklearn_seq2seq.preprocessing import (
     SequenceVectorizer,
     pad_sequences,
 )
+
+from _s2s_shared import SKLEARN_API_CHECKS
 
 DOCS = ["the cat sat on the mat", "the dog sat", "a cat and a dog", ""]
 

@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from _s2s_shared import SKLEARN_API_CHECKS
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV
@@ -26,6 +25,8 @@ from sklearn_seq2seq._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_IND
 from sklearn_seq2seq.datasets import make_number_words, make_reversal
 from sklearn_seq2seq.metrics import exact_match_score
 from sklearn_seq2seq.nn import beam_search, greedy_search
+
+from _s2s_shared import SKLEARN_API_CHECKS
 
 TINY = dict(hidden_dim=8, max_epochs=2, batch_size=16, random_state=0, device="cpu")
 

@@ -289,7 +289,7 @@ def build_sequence_classifier(
     SequenceClassifierModule
     """
     encoder, decoder = _build_parts(
-        trg_vocab_size=None, trg_features=output_dim, bos_index=2, **network
+        trg_vocab_size=None, trg_features=output_dim, bos_index=BOS_INDEX, **network
     )
     return SequenceClassifierModule(
         encoder, decoder, output_length=output_length, n_classes=n_classes
