@@ -4,7 +4,7 @@ It fits a :class:`~sklearn_seq2seq.Seq2SeqTransformer` (an attention decoder by
 default) on a toy task from :mod:`sklearn_seq2seq.datasets`, shows the epoch table,
 prints the test BLEU and exact-match accuracy and some source / prediction / truth
 rows, then trains a shorter run of the other decoder ("simple" against "attention")
-and prints both side by side. The defaults take about 15-20 s on 2 CPU cores (the
+and prints both side by side. The defaults take about 5-20 s on 2 CPU cores (the
 estimators train with one torch thread by default, see their ``n_jobs``).
 Run ``python -m sklearn_seq2seq --help`` for the options.
 """
@@ -76,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
             "BLEU and exact-match accuracy with some predictions, and compare it with "
             "a shorter run of the other decoder (simple vs. attention)."
         ),
-        epilog=("With the defaults the demo takes about 15-20 s on 2 CPU cores."),
+        epilog=(
+            "With the defaults the demo takes about 5-20 s on 2 CPU cores, "
+            "depending on load."
+        ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
