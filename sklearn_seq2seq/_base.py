@@ -290,7 +290,7 @@ class BaseSeq2Seq(BaseEstimator):
         return SequenceCodec(
             name,
             target=target,
-            analyzer=self.analyzer,
+            analyzer=self._analyzer_for("source"),
             lowercase=self.lowercase,
             input_kind=self.input_kind,
             # Seq2SeqTransformer's parameter; the classifier keeps every token.
@@ -298,6 +298,12 @@ class BaseSeq2Seq(BaseEstimator):
             strip_accents=self.strip_accents,
             max_tokens=self.max_tokens,
         )
+
+    def _analyzer_for(self, side: str) -> str:
+        """The analyzer of ``side`` (``"source"`` or ``"target"``): its own
+        parameter (``source_analyzer``, ``target_analyzer``) when set, else
+        ``analyzer``."""
+        return getattr(self, f"{side}_analyzer", None) or self.analyzer
 
     def _fit_source(self, X: Any) -> Encoded:
         """Learn how to read ``X`` and return it encoded; sets ``n_features_in_``."""

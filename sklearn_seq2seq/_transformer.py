@@ -24,6 +24,7 @@ from ._base import (
 )
 from ._docstrings import fill_doc
 from ._inputs import SequenceCodec, as_reusable
+from ._subwords import SUBWORD_ANALYZERS
 from ._validation import IntervalNotBool as Interval
 from ._validation import check_sequences, tokenize
 from ._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
@@ -117,7 +118,19 @@ class Seq2SeqTransformer(
         predictions are whole strings, joined back exactly as
         :class:`~sklearn_seq2seq.SequenceVectorizer` does (see the user guide,
         "Subword vocabularies"). Token lists are not analyzed (subword analyzers
-        reject them).
+        reject them). ``source_analyzer`` and ``target_analyzer`` override it for
+        one side.
+    source_analyzer : {"word", "char", "bpe", "wordpiece", "unigram"}, default=None
+        How ``X`` is split when it differs from the targets; None follows
+        ``analyzer``. Grapheme-to-phoneme conversion, say, reads plain words by
+        characters and predicts space-separated phonemes:
+        ``Seq2SeqTransformer(source_analyzer="char")`` on ``"speech"`` →
+        ``"S P IY CH"``.
+    target_analyzer : {"word", "char", "bpe", "wordpiece", "unigram"}, default=None
+        How ``y`` is split, and predictions joined back, when it differs from
+        ``X``; None follows ``analyzer``. :meth:`score` and the package's scorers
+        compare predictions over the target side's tokens. An autoencoder's target
+        is ``X``, read by the source analyzer.
     lowercase : bool, default=False
         Lowercase ``X`` before it is split into tokens (string tokens of token lists
         too), as ``CountVectorizer`` does; targets keep their case, except an
@@ -265,6 +278,8 @@ class Seq2SeqTransformer(
 
     _parameter_constraints: dict = {
         **BaseSeq2Seq._parameter_constraints,
+        "source_analyzer": [StrOptions({"word", "char", *SUBWORD_ANALYZERS}), None],
+        "target_analyzer": [StrOptions({"word", "char", *SUBWORD_ANALYZERS}), None],
         "beam_width": [Interval(Integral, 1, None, closed="left")],
         "length_penalty": [Interval(Real, 0, None, closed="left")],
         "max_output_length": [
@@ -304,6 +319,8 @@ class Seq2SeqTransformer(
         dropout: float = 0.0,
         teacher_forcing_ratio: float = 1.0,
         analyzer: str = "word",
+        source_analyzer: str | None = None,
+        target_analyzer: str | None = None,
         lowercase: bool = False,
         strip_accents: str | None = None,
         max_tokens: int | None = None,
@@ -358,6 +375,8 @@ class Seq2SeqTransformer(
         self.dropout = dropout
         self.teacher_forcing_ratio = teacher_forcing_ratio
         self.analyzer = analyzer
+        self.source_analyzer = source_analyzer
+        self.target_analyzer = target_analyzer
         self.lowercase = lowercase
         self.strip_accents = strip_accents
         self.max_tokens = max_tokens
@@ -482,7 +501,7 @@ class Seq2SeqTransformer(
                 self.target_codec_ = SequenceCodec(
                     "y",
                     target=True,
-                    analyzer=self.analyzer,
+                    analyzer=self._analyzer_for("target"),
                     min_frequency=self.min_frequency,
                     max_tokens=self.max_tokens,
                 )
@@ -1073,7 +1092,8 @@ class Seq2SeqTransformer(
         """BLEU (0–100) for token targets, R² for float targets.
 
         BLEU is what :data:`~sklearn_seq2seq.bleu_scorer` computes: corpus BLEU-4
-        over the analyzer's tokens (words, or characters with ``analyzer="char"``)
+        over the target side's tokens (words, or characters with
+        ``analyzer="char"`` or ``target_analyzer="char"``)
         with the effective order, so that short targets are not scored 0 for
         lacking 4-grams.
 
@@ -1113,7 +1133,9 @@ class Seq2SeqTransformer(
                 else tokenize(sequences, kind, lowercase=True)
             )
         if self.target_codec_.is_tokens:
-            return sequence_metric("bleu", y_true, y_pred, analyzer=self.analyzer)
+            return sequence_metric(
+                "bleu", y_true, y_pred, analyzer=self.target_codec_.analyzer
+            )
         y_true_array = np.asarray(y_true, dtype=np.float64)
         n_samples = len(y_true_array)
         return float(

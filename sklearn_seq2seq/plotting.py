@@ -48,6 +48,17 @@ def _tokens(
         ) from None
 
 
+def _codec_analyzer(codec: Any, estimator: Any) -> str:
+    """How a fitted estimator splits one side's strings: ``"char"`` or ``"word"``
+    (subword pieces are split by the codec itself)."""
+    analyzer = getattr(codec, "analyzer", None) or getattr(
+        estimator, "analyzer", "word"
+    )
+    if analyzer in ("bpe", "wordpiece", "unigram") and codec is not None:
+        return "word"  # strings are split by the model's codec
+    return analyzer
+
+
 def plot_attention(
     attention: Any,
     source_tokens: Sequence[str] | str | None = None,
@@ -80,7 +91,8 @@ def plot_attention(
     analyzer : {"word", "char"} or fitted estimator, default="word"
         How string ``source_tokens`` and ``output_tokens`` are split: on
         whitespace, or into characters. Pass the fitted model to split them as it
-        does (its ``analyzer``; subword pieces with its own vocabularies). A
+        does (each side by its own analyzer; subword pieces with its own
+        vocabularies). A
         predicted string re-split into subword pieces may not be the pieces the
         model produced (so not match the rows): leave ``output_tokens`` out then.
     ax : matplotlib.axes.Axes, default=None
@@ -138,26 +150,34 @@ def plot_attention(
         )
     n_outputs, n_sources = weights.shape
     source_codec = target_codec = None
-    if not isinstance(analyzer, str):
+    if isinstance(analyzer, str):
+        source_analyzer = target_analyzer = analyzer
+    else:
         source_codec = getattr(analyzer, "source_codec_", None)
         target_codec = getattr(analyzer, "target_codec_", None)
-        analyzer = getattr(analyzer, "analyzer", "word")
-        if analyzer in ("bpe", "wordpiece", "unigram") and source_codec is not None:
-            analyzer = "word"  # strings are split by the model's codecs
-    if analyzer not in ("word", "char"):
-        raise ValueError(
-            f"analyzer must be 'word', 'char' or a fitted estimator, got {analyzer!r}."
-        )
+        # Each side is split as the model splits it (its own analyzer per side).
+        source_analyzer = _codec_analyzer(source_codec, analyzer)
+        target_analyzer = _codec_analyzer(target_codec, analyzer)
+    for side_analyzer in (source_analyzer, target_analyzer):
+        if side_analyzer not in ("word", "char"):
+            raise ValueError(
+                "analyzer must be 'word', 'char' or a fitted estimator, got "
+                f"{analyzer!r}."
+            )
     source_labels = output_labels = None
     if source_tokens is not None:
-        source_labels = _tokens(source_tokens, "source_tokens", analyzer, source_codec)
+        source_labels = _tokens(
+            source_tokens, "source_tokens", source_analyzer, source_codec
+        )
         if len(source_labels) != n_sources:
             raise ValueError(
                 f"source_tokens has {len(source_labels)} tokens but attention has "
                 f"{n_sources} source positions (columns)."
             )
     if output_tokens is not None:
-        output_labels = _tokens(output_tokens, "output_tokens", analyzer, target_codec)
+        output_labels = _tokens(
+            output_tokens, "output_tokens", target_analyzer, target_codec
+        )
         if len(output_labels) == n_outputs - 1:
             output_labels.append(EOS_TOKEN)
         if len(output_labels) != n_outputs:
