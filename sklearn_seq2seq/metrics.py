@@ -1,4 +1,5 @@
-"""Corpus BLEU for sequence outputs, and a scorer for model selection.
+"""Corpus metrics for sequence outputs (BLEU, chrF, exact match, error rates), and
+scorers for model selection.
 
 The computation follows sacrebleu 2.x (``sacrebleu.metrics.bleu.BLEU.compute_bleu``)
 step by step, so that :func:`bleu_score` equals sacrebleu's corpus BLEU with
@@ -29,6 +30,10 @@ __all__ = [
     "chrf_scorer",
     "exact_match_score",
     "exact_match_scorer",
+    "sequence_error_rate",
+    "sequence_error_rate_scorer",
+    "token_error_rate",
+    "token_error_rate_scorer",
 ]
 
 # Default smoothing values, as sacrebleu's ``BLEU.SMOOTH_DEFAULTS`` (Chen & Cherry).
@@ -746,6 +751,236 @@ def exact_match_score(y_true, y_pred, *, multiple_references=False):
     return float(np.mean(matches))
 
 
+# -- error rates ----------------------------------------------------------------------
+def _edit_distance(a: Sequence[int], b: Sequence[int]) -> int:
+    """Levenshtein distance between two id sequences: the fewest substitutions,
+    insertions and deletions (each of cost 1) that turn ``a`` into ``b``."""
+    if a == b:
+        return 0
+    if len(a) < len(b):
+        a, b = b, a  # the shorter sequence along the row
+    if not b:
+        return len(a)
+    # previous[j]: distance between the first i - 1 tokens of a and the first j of b.
+    previous = list(range(len(b) + 1))
+    for i, token_a in enumerate(a, 1):
+        current = [i]
+        left = i
+        for j, token_b in enumerate(b):
+            left = min(
+                previous[j] + (token_a != token_b),  # substitution (or match)
+                previous[j + 1] + 1,  # deletion of token_a
+                left + 1,  # insertion of token_b
+            )
+            current.append(left)
+        previous = current
+    return previous[-1]
+
+
+def _closest_reference_edits(
+    references: Sequence[Sequence[int]], hypothesis: Sequence[int]
+) -> tuple[int, int]:
+    """Edit distance to the closest reference and that reference's length.
+
+    The closest reference has the smallest edit distance; ties go to the shorter
+    reference, then to the first one.
+    """
+    return min(
+        (_edit_distance(reference, hypothesis), len(reference))
+        for reference in references
+    )
+
+
+@validate_params(
+    {
+        "y_true": "no_validation",
+        "y_pred": "no_validation",
+        "multiple_references": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def token_error_rate(y_true, y_pred, *, multiple_references=False):
+    """Corpus token error rate: edit distance per reference token (PER, WER, CER).
+
+    The Levenshtein distance between each prediction and its reference (the fewest
+    token substitutions, insertions and deletions, each of cost 1, that turn one into
+    the other), summed over the corpus and divided by the total number of reference
+    tokens. Over phonemes it is the phoneme error rate (PER) of grapheme-to-phoneme
+    conversion, over words the word error rate (WER) of speech recognition, over
+    characters the character error rate (CER). Lower is better; 0 is a perfect
+    match, and insertions can take it above 1.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The reference(s) of each sample, in any form :func:`bleu_score` takes:
+        strings (split on whitespace), sequences of hashable tokens, or a 2-D integer
+        id array (0 = padding, dropped). With ``multiple_references=True`` each
+        element is a list of references.
+    y_pred : array-like of shape (n_samples,)
+        The predicted sequence of each sample, in any of the single-reference forms
+        of `y_true`. An empty prediction is allowed (all its reference tokens count
+        as deletions).
+    multiple_references : bool, default=False
+        If True, each ``y_true[i]`` is a list of references (several pronunciations
+        of a word, several transcriptions). Each sample is scored against its
+        closest reference: the one with the smallest edit distance to the
+        prediction; ties go to the shorter reference, then to the first one. That
+        reference's length is the sample's share of the denominator. This is the rule
+        of grapheme-to-phoneme evaluations such as Sequitur's.
+
+    Returns
+    -------
+    error_rate : float
+        ``sum(edit distances) / sum(reference lengths)``, 0 or more. If every
+        sample's (closest) reference is empty, the total length is 0 and the rate
+        is undefined: an ``UndefinedMetricWarning`` is issued and the result is 0.0
+        when every prediction is empty too (no error), ``inf`` otherwise (so that
+        the scorer ranks such a model last).
+
+    See Also
+    --------
+    token_error_rate_scorer : This metric as a (negated) scorer, for
+        ``GridSearchCV(scoring=token_error_rate_scorer)``.
+    sequence_error_rate : Share of predictions with any error: the "word error rate"
+        of grapheme-to-phoneme papers.
+
+    Notes
+    -----
+    "Word error rate" means two things. In speech recognition and machine
+    translation it is this function over word tokens: edits per reference word.
+    In grapheme-to-phoneme conversion, where each sample is one word and its tokens
+    are phonemes, WER is the share of words with at least one wrong phoneme, which
+    is :func:`sequence_error_rate`; this function over phonemes is then the phoneme
+    error rate (PER).
+
+    The rate is a corpus ratio, not a mean of per-sample rates: long references
+    weigh more than short ones, as in sclite, jiwer and Sequitur.
+
+    References
+    ----------
+    .. [1] V. I. Levenshtein, "Binary codes capable of correcting deletions,
+       insertions, and reversals", Soviet Physics Doklady 10(8), 1966.
+    .. [2] M. Bisani, H. Ney, "Joint-sequence models for grapheme-to-phoneme
+       conversion", Speech Communication 50(5), 2008.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.metrics import token_error_rate
+
+    One substitution (b -> x) and one insertion (d) over three reference tokens:
+
+    >>> round(token_error_rate(["a b c"], ["a x c d"]), 4)
+    0.6667
+    >>> token_error_rate(["HH AH L OW", "W ER L D"], ["HH AH L OW", "W ER D"])
+    0.125
+
+    Characters as tokens give the character error rate:
+
+    >>> token_error_rate([list("kitten")], [list("sitting")])
+    0.5
+
+    Several references per sample: the closest one counts.
+
+    >>> refs = [["T AH M EY T OW", "T AH M AA T OW"]]
+    >>> token_error_rate(refs, ["T AH M AA T OW"], multiple_references=True)
+    0.0
+    """
+    references, hypotheses = _read_corpus(
+        y_true, y_pred, multiple_references, "token_error_rate"
+    )
+    # Tokens become integer ids (equal tokens, equal ids) so that the dynamic
+    # programme compares small ints, whatever the token type.
+    ids: dict[Hashable, int] = {}
+
+    def encode(tokens: Tokens) -> list[int]:
+        return [ids.setdefault(token, len(ids)) for token in tokens]
+
+    n_edits = n_reference_tokens = 0
+    for refs, hyp in zip(references, hypotheses):
+        distance, length = _closest_reference_edits(
+            [encode(ref) for ref in refs], encode(hyp)
+        )
+        n_edits += distance
+        n_reference_tokens += length
+    if n_reference_tokens == 0:
+        warnings.warn(
+            "token_error_rate is undefined when the references are all empty (0 "
+            "reference tokens); returning "
+            + ("0.0, as no prediction has a token." if not n_edits else "inf."),
+            UndefinedMetricWarning,
+            stacklevel=3,  # through validate_params' wrapper, to the caller
+        )
+        return 0.0 if not n_edits else math.inf
+    return n_edits / n_reference_tokens
+
+
+@validate_params(
+    {
+        "y_true": "no_validation",
+        "y_pred": "no_validation",
+        "multiple_references": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def sequence_error_rate(y_true, y_pred, *, multiple_references=False):
+    """Share of predicted sequences that differ from every reference.
+
+    It is ``1 - exact_match_score(y_true, y_pred)``: a prediction counts as an error
+    as soon as one of its tokens is wrong, missing or extra. In grapheme-to-phoneme
+    papers this is the "word error rate" (WER): the share of words whose
+    pronunciation has any phoneme wrong. Lower is better.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        The reference of each sample, in any form :func:`bleu_score` takes; with
+        ``multiple_references=True`` a list of references per sample, and a
+        prediction equal to any of them is no error.
+    y_pred : array-like of shape (n_samples,)
+        The predicted sequence of each sample.
+    multiple_references : bool, default=False
+        If True, each ``y_true[i]`` is a list of references.
+
+    Returns
+    -------
+    error_rate : float
+        Between 0 and 1.
+
+    See Also
+    --------
+    sequence_error_rate_scorer : This metric as a (negated) scorer.
+    token_error_rate : Edits per reference token: the "word error rate" of speech
+        recognition when the tokens are words, the phoneme error rate over phonemes.
+    exact_match_score : One minus this metric.
+
+    Notes
+    -----
+    "Word error rate" means two things. In grapheme-to-phoneme conversion, where each
+    sample is a word spelled out as phonemes, WER is this function. In speech
+    recognition, WER counts word edits per reference word, which is
+    :func:`token_error_rate` over words.
+
+    Like :func:`exact_match_score`, strings are compared as their
+    whitespace-separated tokens.
+
+    Examples
+    --------
+    >>> from sklearn_seq2seq.metrics import sequence_error_rate
+    >>> sequence_error_rate(["HH AH L OW", "W ER L D"], ["HH AH L OW", "W ER D"])
+    0.5
+    >>> refs = [["T AH M EY T OW", "T AH M AA T OW"], ["W ER L D"]]
+    >>> y_pred = ["T AH M AA T OW", "W ER D"]
+    >>> sequence_error_rate(refs, y_pred, multiple_references=True)
+    0.5
+    """
+    references, hypotheses = _read_corpus(
+        y_true, y_pred, multiple_references, "sequence_error_rate"
+    )
+    errors = [hyp not in refs for refs, hyp in zip(references, hypotheses)]
+    return float(np.mean(errors))
+
+
 # -- scorers --------------------------------------------------------------------------
 def _final_estimator(estimator: Any) -> Any:
     """The last step of a pipeline (or of nested meta-estimators), else itself."""
@@ -775,6 +1010,27 @@ def _char_tokens(y: Any, where: str) -> list[Tokens]:
     return [list(_as_text(sample, f"{where}[{i}]")) for i, sample in enumerate(samples)]
 
 
+def _target_analyzer(estimator: Any) -> str:
+    """How the estimator tokenizes its targets: as its fitted target codec does
+    (an autoencoder's target is ``X``, read by the source analyzer), else
+    ``target_analyzer`` when it is set, else ``analyzer``, else ``"word"``."""
+    fitted = getattr(getattr(estimator, "target_codec_", None), "analyzer", None)
+    if isinstance(fitted, str):
+        return fitted
+    return getattr(estimator, "target_analyzer", None) or getattr(
+        estimator, "analyzer", "word"
+    )
+
+
+_SEQUENCE_METRICS = (
+    "bleu",
+    "chrf",
+    "exact_match",
+    "sequence_error_rate",
+    "token_error_rate",
+)
+
+
 def sequence_metric(
     metric: str, y_true: Any, y_pred: Any, *, analyzer: str = "word"
 ) -> float:
@@ -782,10 +1038,19 @@ def sequence_metric(
 
     ``"bleu"`` is BLEU-4 over the analyzer's tokens with the effective order (orders
     no prediction reaches are left out of the geometric mean), ``"chrf"`` is
-    :func:`chrf_score` with its defaults and ``"exact_match"`` is
-    :func:`exact_match_score`. With ``analyzer="char"`` and string targets, BLEU
-    counts character n-grams and exact match compares whole strings.
+    :func:`chrf_score` with its defaults, ``"exact_match"`` is
+    :func:`exact_match_score`, ``"token_error_rate"`` is :func:`token_error_rate`
+    and ``"sequence_error_rate"`` is :func:`sequence_error_rate` (the error rates
+    as they are, lower is better; the scorers negate them). With
+    ``analyzer="char"`` and string targets, BLEU counts character n-grams, the token
+    error rate is the character error rate (CER, whitespace included) and exact
+    match and the sequence error rate compare whole strings.
     """
+    if metric not in _SEQUENCE_METRICS:
+        raise ValueError(
+            f"Unknown sequence metric {metric!r}; expected one of "
+            f"{', '.join(map(repr, _SEQUENCE_METRICS))}."
+        )
     if analyzer == "char" and metric != "chrf" and _is_text(y_pred):
         y_true = _char_tokens(y_true, "y_true")
         y_pred = _char_tokens(y_pred, "y_pred")
@@ -793,6 +1058,10 @@ def sequence_metric(
         return bleu_score(y_true, y_pred, effective_order=True)
     if metric == "chrf":
         return chrf_score(y_true, y_pred)
+    if metric == "token_error_rate":
+        return token_error_rate(y_true, y_pred)
+    if metric == "sequence_error_rate":
+        return sequence_error_rate(y_true, y_pred)
     return exact_match_score(y_true, y_pred)
 
 
@@ -800,12 +1069,19 @@ class _SequenceScorer:
     """Scorer ``scorer(estimator, X, y)`` for ``GridSearchCV(scoring=...)``.
 
     It predicts ``X`` and compares the predictions with ``y`` using
-    :func:`sequence_metric`, reading the analyzer of the (final) estimator so that
-    character-level models are scored on characters. Greater is better.
+    :func:`sequence_metric`, reading the target analyzer of the (final) estimator
+    (see :func:`_target_analyzer`) so that models with character targets are scored
+    on characters. Greater is better: with ``greater_is_better=False`` (losses such
+    as error rates) the scorer returns the negated metric, as scikit-learn's
+    ``make_scorer(..., greater_is_better=False)`` and ``"neg_mean_squared_error"``
+    do.
     """
 
-    def __init__(self, metric: str) -> None:
+    def __init__(self, metric: str, *, greater_is_better: bool = True) -> None:
         self.metric = metric
+        self.greater_is_better = greater_is_better
+        # As scikit-learn's _BaseScorer: 1 for scores, -1 for losses.
+        self._sign = 1 if greater_is_better else -1
 
     def __call__(
         self, estimator: Any, X: Any, y_true: Any = None, sample_weight: Any = None
@@ -825,12 +1101,13 @@ class _SequenceScorer:
                 )
             y_true = X
         y_pred = estimator.predict(X)
-        return sequence_metric(
-            self.metric,
-            y_true,
-            y_pred,
-            analyzer=getattr(final, "analyzer", "word"),
+        value = sequence_metric(
+            self.metric, y_true, y_pred, analyzer=_target_analyzer(final)
         )
+        if self.greater_is_better:
+            return value
+        # 0.0 - value, not -value: a perfect model scores 0.0, not -0.0.
+        return 0.0 - value
 
     def __repr__(self) -> str:
         return f"{self.metric}_scorer"
@@ -851,3 +1128,19 @@ chrf_scorer = _SequenceScorer("chrf")
 
 exact_match_scorer = _SequenceScorer("exact_match")
 """Scorer for ``GridSearchCV(scoring=exact_match_scorer)``: sequence accuracy."""
+
+token_error_rate_scorer = _SequenceScorer("token_error_rate", greater_is_better=False)
+"""Scorer for ``GridSearchCV(scoring=token_error_rate_scorer)``: the NEGATED
+:func:`token_error_rate`.
+
+Called as ``token_error_rate_scorer(estimator, X, y)``: it predicts ``X`` and returns
+``-token_error_rate(y, predictions)``, so that greater is better (0.0 for a perfect
+model), as scikit-learn's ``"neg_mean_squared_error"``. With a character target
+analyzer and string targets it is minus the character error rate (CER).
+"""
+
+sequence_error_rate_scorer = _SequenceScorer(
+    "sequence_error_rate", greater_is_better=False
+)
+"""Scorer for ``GridSearchCV(scoring=sequence_error_rate_scorer)``: the NEGATED
+:func:`sequence_error_rate` (``exact_match_score - 1``), so that greater is better."""

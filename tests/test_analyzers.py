@@ -99,9 +99,9 @@ def test_autoencoder_target_is_read_by_the_source_analyzer():
     model = Seq2SeqTransformer(source_analyzer="char", **SETTINGS).fit(WORDS)
     assert model.target_codec_.analyzer == "char"
     predictions = model.predict(WORDS)
-    assert model.score(WORDS) == pytest.approx(
-        sequence_metric("bleu", WORDS, predictions, analyzer="char")
-    )
+    char_bleu = sequence_metric("bleu", WORDS, predictions, analyzer="char")
+    assert model.score(WORDS) == pytest.approx(char_bleu)
+    assert bleu_scorer(model, WORDS) == pytest.approx(char_bleu)
 
 
 def test_pipeline_and_grid_search_with_per_side_analyzers():
