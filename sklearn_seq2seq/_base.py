@@ -420,15 +420,20 @@ class BaseSeq2Seq(BaseEstimator):
             # Scores first: early stopping may monitor them at the same epoch end.
             callbacks.extend(self._validation_scoring())
         callbacks.extend(self._lr_scheduler(has_validation=has_validation))
-        if self.early_stopping:
+        if has_validation:
+            # Checkpoint selection, as NMT toolkits do: the fit ends with the
+            # weights of the best validation epoch. Without early stopping it
+            # never stops early (endless patience), it only restores.
             monitor, lower_is_better = self._early_stopping_monitor()
             callbacks.append(
                 (
-                    "early_stopping",
+                    "early_stopping" if self.early_stopping else "restore_best",
                     EarlyStopping(
                         monitor=monitor,
                         lower_is_better=lower_is_better,
-                        patience=self.n_iter_no_change,
+                        patience=(
+                            self.n_iter_no_change if self.early_stopping else math.inf
+                        ),
                         load_best=True,
                     ),
                 )

