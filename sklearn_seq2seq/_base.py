@@ -140,6 +140,17 @@ def _one_pass_on_all_data(net: Seq2SeqNet, incremental: bool) -> Iterator[None]:
         net.train_split, net.callbacks_ = train_split, callbacks
 
 
+def _progress_bar() -> ProgressBar:
+    """skorch's progress bar. In a notebook it draws a widget, which needs
+    ipywidgets (tqdm raises "IProgress not found" without it): then the text bar,
+    which works in notebooks, terminals and log files alike."""
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return ProgressBar(detect_notebook=False)
+    return ProgressBar()
+
+
 def _print_nothing(*args: Any, **kwargs: Any) -> None:
     """The epoch table's sink with ``verbose=0`` under accelerate."""
 
@@ -439,7 +450,7 @@ class BaseSeq2Seq(BaseEstimator):
                 )
             )
         if self.verbose >= 2:
-            callbacks.append(("progress_bar", ProgressBar()))
+            callbacks.append(("progress_bar", _progress_bar()))
         # The user's callbacks are copied: fitting must not change what they passed.
         callbacks.extend(copy.deepcopy(self.callbacks or []))
         return callbacks

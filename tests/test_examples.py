@@ -141,7 +141,8 @@ def test_autoencoder_features():
     assert features_accuracy[-1] > 0.2
 
 
-def test_pandas_notebook(monkeypatch):
+def _notebook_tools():
+    """nbformat and nbclient, skipping the test without them or a python3 kernel."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     kernelspec = pytest.importorskip("jupyter_client.kernelspec")
@@ -151,6 +152,37 @@ def test_pandas_notebook(monkeypatch):
         pytest.skip(
             "no python3 Jupyter kernel (python -m ipykernel install --sys-prefix)"
         )
+    return nbformat, nbclient
+
+
+def test_progress_bar_in_a_notebook_without_ipywidgets(monkeypatch):
+    # tqdm's notebook bar raises "IProgress not found" without ipywidgets; the
+    # documented verbose=2 must still fit, with a text progress display.
+    nbformat, nbclient = _notebook_tools()
+    for key, value in BASE_ENV.items():
+        monkeypatch.setenv(key, value)
+    code = (
+        "import sys\n"
+        "sys.modules['ipywidgets'] = None  # as on a machine without it\n"
+        "from sklearn_seq2seq import Seq2SeqTransformer\n"
+        "X = ['1 2 3', '4 5', '6 7 8 9'] * 10\n"
+        "y = [' '.join(reversed(x.split())) for x in X]\n"
+        "model = Seq2SeqTransformer(hidden_dim=8, max_epochs=2, verbose=2)\n"
+        "print(len(model.fit(X, y).history_), 'epochs')"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    outputs = nb.cells[0].outputs
+    assert all(output.output_type != "error" for output in outputs)
+    stdout = "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
+    stderr = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert "2 epochs" in stdout
+    assert "train_loss" in stdout  # the epoch table
+    assert re.search(r"\d+/\d+", stderr)  # tqdm's text bar: batches done / total
+
+
+def test_pandas_notebook(monkeypatch):
+    nbformat, nbclient = _notebook_tools()
     for key, value in BASE_ENV.items():
         monkeypatch.setenv(key, value)  # the kernel inherits this environment
 
