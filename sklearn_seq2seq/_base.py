@@ -535,12 +535,49 @@ class BaseSeq2Seq(BaseEstimator):
         incremental: bool = False,
         **target_options: Any,
     ) -> Any:
-        """``fit`` and ``partial_fit``: read the data, then train.
+        """``fit`` and ``partial_fit``: read the data, then train; all or nothing.
 
-        The estimators differ only in how they read targets: ``_fit_targets``
-        (training targets, with ``target_options`` such as the classifier's
-        ``classes``) and ``_validation_targets`` (read as the training ones).
+        A fit that raises leaves the estimator as it was: unfitted stays unfitted
+        (``NotFittedError`` afterwards, not a half-set state), and a warm start
+        keeps the model it continued, weights, optimizer and history included.
+        An interrupt (Ctrl-C) keeps its documented behaviour: skorch ends the
+        loop quietly and the last completed epoch is kept.
         """
+        before = dict(self.__dict__)
+        # A warm start trains the current net in place: keep a copy to go back to.
+        previous_net = (
+            copy.deepcopy(self.net_) if self._is_warm_start(incremental) else None
+        )
+        try:
+            return self._fit_steps(
+                X,
+                y,
+                X_val=X_val,
+                y_val=y_val,
+                incremental=incremental,
+                **target_options,
+            )
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            if previous_net is not None:
+                self.net_ = previous_net
+            raise
+
+    def _fit_steps(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        X_val: Any = None,
+        y_val: Any = None,
+        incremental: bool = False,
+        **target_options: Any,
+    ) -> Any:
+        """The steps of :meth:`_fit`. The estimators differ only in how they read
+        targets: ``_fit_targets`` (training targets, with ``target_options`` such
+        as the classifier's ``classes``) and ``_validation_targets`` (read as the
+        training ones)."""
         self._check_params_across()
         warm = self._is_warm_start(incremental)
         X = as_reusable(X)
