@@ -54,6 +54,12 @@ from .nn import ATTENTION_SCORES, CELLS, DECODERS
 INFERENCE_BATCH_SIZE = 256
 # Float inputs beyond this magnitude get a warning: unscaled inputs saturate the cells.
 LARGE_INPUT = 1e3
+# analyzer="word" on text meant to be read by characters (dates, words, codes): most
+# samples are one token, and most of those tokens occur once, so a model can only
+# memorise them. Checked from this many samples on.
+SINGLE_TOKEN_SHARE = 0.9
+SEEN_ONCE_SHARE = 0.5
+ANALYZER_CHECK_MIN_SAMPLES = 20
 # lr_schedule="plateau": ReduceLROnPlateau halves the learning rate after this many
 # epochs without improvement of the monitored loss.
 PLATEAU_FACTOR = 0.5
@@ -316,10 +322,44 @@ class BaseSeq2Seq(BaseEstimator):
         ``analyzer``."""
         return getattr(self, f"{side}_analyzer", None) or self.analyzer
 
+    def _check_analyzer_fits(self, codec: SequenceCodec, encoded: Encoded) -> None:
+        """Warn when ``analyzer="word"`` reads strings that are meant to be read by
+        characters: nearly every sample one token, most tokens seen once."""
+        if codec.kind_ != "str" or codec.analyzer != "word":
+            return
+        offset = 1 if codec.target else 0  # a target starts with <bos>
+        lengths = encoded.lengths - 2 * offset  # without <bos> and <eos>
+        if len(lengths) < ANALYZER_CHECK_MIN_SAMPLES:
+            return
+        single = lengths == 1
+        if single.mean() < SINGLE_TOKEN_SHARE:
+            return
+        tokens = encoded.data[single, offset]
+        seen_once = float((np.bincount(tokens)[tokens] == 1).mean())
+        if seen_once < SEEN_ONCE_SHARE:
+            return
+        side = "target" if codec.name == "y" else "source"
+        own = f"{side}_analyzer"
+        if own in self.get_params(deep=False):
+            fix = f"{own}='char' (or analyzer='char' for both sides)"
+        else:
+            fix = "analyzer='char'"
+        warnings.warn(
+            f"analyzer='word' reads {single.mean():.0%} of the samples of "
+            f"{codec.name} as a single token, and {seen_once:.0%} of those tokens "
+            "occur only once: a model can only memorise such tokens, not learn "
+            f"their spelling. If {codec.name} is text to read character by "
+            f"character (dates, words, codes), set {fix}, or use a subword "
+            "analyzer such as 'bpe'.",
+            UserWarning,
+            stacklevel=user_stacklevel(),
+        )
+
     def _fit_source(self, X: Any) -> Encoded:
         """Learn how to read ``X`` and return it encoded; sets ``n_features_in_``."""
         self.source_codec_ = self._source_codec()
         encoded = self.source_codec_.fit(X)
+        self._check_analyzer_fits(self.source_codec_, encoded)
         self._check_numeric_features(X, reset=True)
         if not self.source_codec_.is_tokens and encoded.data.size:
             largest = float(np.abs(encoded.data).max())

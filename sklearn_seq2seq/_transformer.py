@@ -509,6 +509,8 @@ class Seq2SeqTransformer(
                     max_tokens=self.max_tokens,
                 )
             target = self.target_codec_.fit(X if autoencoder else as_reusable(y))
+            if not autoencoder:  # an autoencoder's target is X, checked already
+                self._check_analyzer_fits(self.target_codec_, target)
         self.autoencoder_ = autoencoder
         codec = self.target_codec_
         if incremental and warm and codec.is_tokens and self.max_output_length is None:
