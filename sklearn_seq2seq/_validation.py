@@ -13,7 +13,7 @@ import math
 import sys
 from collections.abc import Callable, Hashable, Iterable
 from numbers import Real
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 import numpy as np
 from sklearn.utils._param_validation import Interval
@@ -130,6 +130,118 @@ def _check_tokens(
     return checked
 
 
+# The categories of samples that _describe_samples counts, by the noun it uses.
+_STRING, _TOKENS, _NUMBER, _MISSING = (
+    "string",
+    "token sequence",
+    "number",
+    "missing value",
+)
+_KNOWN_CATEGORIES = (_STRING, _TOKENS, _NUMBER, _MISSING)
+
+
+def _sample_category(sample: Any) -> str:
+    """``"string"``, ``"token sequence"``, ``"number"``, ``"missing value"``, or the
+    type name of anything else."""
+    if describe_missing(sample) is not None:  # before numbers: NaN is a float
+        return _MISSING
+    if isinstance(sample, str):
+        return _STRING
+    if isinstance(sample, list | tuple) or (
+        isinstance(sample, np.ndarray) and sample.ndim == 1
+    ):
+        return _TOKENS
+    if _is_number(sample):
+        return _NUMBER
+    return f"{type(sample).__name__} value"
+
+
+def _short_repr(value: Any, limit: int = 30) -> str:
+    """``repr(value)``, cut to about ``limit`` characters."""
+    if isinstance(value, np.generic):
+        value = value.item()  # 5, not np.int64(5)
+    text = describe_missing(value) or repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _bare_string_message(X: str | bytes, name: str) -> str:
+    """sklearn's message for a bare string where documents are expected, and the fix."""
+    kind_name = "string" if isinstance(X, str) else "bytes"
+    message = f"Iterable over raw text documents expected, {kind_name} object received."
+    if isinstance(X, bytes):
+        fix = f"Decode it and wrap a single sequence in a list: [{name}.decode()]."
+        return f"{message} {fix}"
+    example = repr([X]) if len(X) <= 40 else f"[{name}]"
+    return f"{message} Wrap a single sequence in a list: {example}."
+
+
+def _describe_samples(
+    samples: list[Any], categories: list[str], *, name: str
+) -> str | None:
+    """What ``samples`` really hold and how to make them one kind, as one sentence;
+    None when they hold one kind only, or valid samples and missing values
+    only (the missing value's own message says it all)."""
+    first: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for index, category in enumerate(categories):
+        first.setdefault(category, index)
+        counts[category] = counts.get(category, 0) + 1
+    present = set(counts)
+    valid = present & {_STRING, _TOKENS}
+    if len(present) == 1 or (len(valid) == 1 and present == valid | {_MISSING}):
+        return None
+    parts = []
+    for category, index in sorted(first.items(), key=lambda item: item[1]):
+        count = counts[category]
+        noun = category if count == 1 else f"{category}s"
+        where = f"{name}[{index}]"
+        if category in (_STRING, _TOKENS) and count > 1:
+            where = f"first {where}"
+        elif category not in (_STRING, _TOKENS):
+            where = f"{'' if count == 1 else 'first '}{where} = "
+            where += _short_repr(samples[index])
+        parts.append(f"{count} {noun} ({where})")
+    held = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    fixes = []
+    if _MISSING in present:
+        fixes.append(
+            "drop the missing samples (Series.dropna()) or fill them "
+            "(Series.fillna(''))"
+        )
+    if _NUMBER in present:
+        if _STRING in present:
+            fixes.append(
+                "write the numbers as strings (str(value), or "
+                f"{name}.astype(str) for an array or Series)"
+            )
+        elif _TOKENS in present:
+            fixes.append("wrap each number in a list ([value])")
+        else:
+            fix = (
+                "write each number as a string to read it as a one-token sequence "
+                f"({name}.astype(str), or [str(value) for value in {name}])"
+            )
+            if name == "y":
+                fix += "; to predict one label per sample, use Seq2SeqClassifier"
+            fixes.append(fix)
+    if _STRING in present and _TOKENS in present:
+        fixes.append(
+            "split the strings into tokens (text.split()) or join each token "
+            "sequence into one string (' '.join(tokens))"
+        )
+    others = sorted(
+        (category for category in present if category not in _KNOWN_CATEGORIES),
+        key=first.__getitem__,
+    )
+    if others:
+        types = " and ".join(category.removesuffix(" value") for category in others)
+        fixes.append(f"convert the {types} samples to strings or token lists")
+    described = f"{name} holds {held}"
+    if not fixes:
+        return f"{described}."
+    return f"{described}; to make them one kind, {'; '.join(fixes)}."
+
+
 def check_sequences(
     X: Any, *, name: str = "X"
 ) -> tuple[list[str] | list[list[Hashable]], SequenceKind]:
@@ -162,6 +274,9 @@ def check_sequences(
     ValueError
         If `X` is a bare string, is not 1-D, is empty, contains a missing value
         (None, NaN, pd.NA) as a sample or token, or mixes strings and token sequences.
+        When the samples are of several kinds (strings, token sequences, numbers,
+        missing values...), the message counts each kind, names the first sample of
+        each, and says how to make them one kind.
 
     Examples
     --------
@@ -174,12 +289,15 @@ def check_sequences(
     Traceback (most recent call last):
     ...
     ValueError: y contains None at index 1; ...
+    >>> check_sequences(["1/2/2000", 20000102, None])
+    Traceback (most recent call last):
+    ...
+    TypeError: X[1] has type int; expected a string or a sequence of tokens (list, \
+tuple or 1-D array). X holds 1 string (X[0]), 1 number (X[1] = 20000102) and 1 \
+missing value (X[2] = None); to make them one kind, ...
     """
     if isinstance(X, str | bytes):
-        kind_name = "string" if isinstance(X, str) else "bytes"
-        raise ValueError(
-            f"Iterable over raw text documents expected, {kind_name} object received."
-        )
+        raise ValueError(_bare_string_message(X, name))
     ndim = getattr(X, "ndim", None)
     if isinstance(X, np.ndarray) and ndim == 2 and X.dtype.kind in "OUS":
         # A 2-D array of strings (or objects) is read row by row: one token
@@ -209,45 +327,59 @@ def check_sequences(
             f"{name} is empty (0 samples); at least one sample is required."
         )
 
-    kind: SequenceKind | None = None
-    first_index = 0
-    sequences: list[Any] = []
-    for index, sample in enumerate(samples):
-        check_not_missing(sample, name=name, index=index, rule=_NO_SAMPLE)
-        if isinstance(sample, str):
-            sample_kind: SequenceKind = "str"
-            value: Any = str(sample)  # np.str_ -> str
-        elif isinstance(sample, list | tuple) or (
-            isinstance(sample, np.ndarray) and sample.ndim == 1
-        ):
-            sample_kind = "tokens"
-            value = _check_tokens(sample, name=name, index=index)
-        else:
-            hint = ""
-            if _is_number(sample):
-                hint = (
-                    f" {name} seems to hold one number per sample, not one sequence "
-                    "per sample: to read each number as a one-token sequence, pass "
-                    f"{name}.astype(str) (or [[value] for value in {name}])"
-                )
-                if name == "y":
-                    hint += "; to predict one label per sample, use Seq2SeqClassifier"
-                hint += "."
-            raise TypeError(
-                f"{name}[{index}] has type {type(sample).__name__}; expected a "
-                f"string or a sequence of tokens (list, tuple or 1-D array).{hint}"
+    categories = [_sample_category(sample) for sample in samples]
+    if len(set(categories)) > 1 or categories[0] not in (_STRING, _TOKENS):
+        _raise_for_samples(samples, categories, name=name)
+    if categories[0] == _STRING:
+        return [str(sample) for sample in samples], "str"  # np.str_ -> str
+    tokens = [
+        _check_tokens(sample, name=name, index=index)
+        for index, sample in enumerate(samples)
+    ]
+    return tokens, "tokens"
+
+
+def _raise_for_samples(
+    samples: list[Any], categories: list[str], *, name: str
+) -> NoReturn:
+    """Raise for the first sample that is not of the kind of the first valid one,
+    saying what the samples hold when they are of several kinds."""
+    description = _describe_samples(samples, categories, name=name)
+    suffix = "" if description is None else f" {description}"
+    valid = [index for index, c in enumerate(categories) if c in (_STRING, _TOKENS)]
+    expected = categories[valid[0]] if valid else None
+    for index, (sample, category) in enumerate(zip(samples, categories, strict=True)):
+        if category == expected:
+            continue
+        if category == _MISSING:
+            missing = describe_missing(sample)
+            raise ValueError(
+                f"{name} contains {missing} at index {index}; {_NO_SAMPLE}{suffix}"
             )
-        if kind is None:
-            kind, first_index = sample_kind, index
-        elif sample_kind != kind:
+        if category in (_STRING, _TOKENS):
+            assert expected is not None
+            first_index = valid[0]
             raise ValueError(
                 f"{name} mixes strings and token sequences: {name}[{first_index}] is "
                 f"a {type(samples[first_index]).__name__} but {name}[{index}] is a "
-                f"{type(sample).__name__}."
+                f"{type(sample).__name__}.{suffix}"
             )
-        sequences.append(value)
-    assert kind is not None
-    return sequences, kind
+        hint = suffix
+        if description is None and category == _NUMBER:
+            # Numbers only: the whole of X is one number per sample.
+            hint = (
+                f" {name} seems to hold one number per sample, not one sequence "
+                "per sample: to read each number as a one-token sequence, pass "
+                f"{name}.astype(str) (or [[value] for value in {name}])"
+            )
+            if name == "y":
+                hint += "; to predict one label per sample, use Seq2SeqClassifier"
+            hint += "."
+        raise TypeError(
+            f"{name}[{index}] has type {type(sample).__name__}; expected a "
+            f"string or a sequence of tokens (list, tuple or 1-D array).{hint}"
+        )
+    raise AssertionError("unreachable: the samples were of one valid kind")
 
 
 def standardize(

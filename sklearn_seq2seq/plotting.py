@@ -214,6 +214,12 @@ def plot_history(
 ) -> Any:
     """Plot training curves, one line per metric, against the epoch.
 
+    Losses and scores share the y-axis; epoch durations (``dur``, in seconds),
+    when asked for, get a second y-axis of their own, on the right. Compare
+    ``history_.plot()``: ``history_`` is a pandas DataFrame, so that is pandas'
+    :meth:`~pandas.DataFrame.plot`, which draws every numeric column (the
+    seconds of ``dur`` beside the losses) on one y-axis.
+
     Parameters
     ----------
     estimator_or_history : fitted estimator or pandas.DataFrame
@@ -225,6 +231,9 @@ def plot_history(
     metrics : sequence of str or str, default=("train_loss", "valid_loss")
         Columns to plot; those missing from the history are skipped
         (``valid_loss`` exists only when the estimator used early stopping).
+        Durations (``"dur"``, or a name ending in ``"_dur"``) are drawn on a
+        second y-axis labelled "seconds" (``ax.twinx()``), unless they are all
+        that is plotted.
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; None creates a new figure.
 
@@ -232,7 +241,9 @@ def plot_history(
     -------
     ax : matplotlib.axes.Axes
         The axes with one line per metric present (``ax.lines``), labelled by
-        the metric's name.
+        the metric's name, and one legend for all of them. The lines of the
+        durations are on the second y-axis, the last axes of ``ax.figure``
+        (``ax.figure.axes[-1].lines``).
 
     Raises
     ------
@@ -255,6 +266,10 @@ def plot_history(
     >>> ax = plot_history(history)
     >>> [line.get_label() for line in ax.lines]
     ['train_loss']
+    >>> ax = plot_history(history, metrics=["train_loss", "dur"])
+    >>> seconds = ax.figure.axes[-1]
+    >>> [line.get_label() for line in seconds.lines], seconds.get_ylabel()
+    (['dur'], 'seconds')
 
     From a fitted estimator trained with early stopping:
 
@@ -302,10 +317,41 @@ def plot_history(
         epochs = np.asarray(history.index)
     else:
         epochs = np.arange(1, len(history) + 1)
-    for metric in present:
+    # Seconds and losses have unrelated scales: durations get an axis of their own.
+    durations = [metric for metric in present if _is_duration(metric)]
+    curves = [metric for metric in present if not _is_duration(metric)]
+    if not curves:
+        curves, durations = durations, []
+    for metric in curves:
         ax.plot(epochs, np.asarray(history[metric], dtype=float), label=metric)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("epoch")
-    ax.set_ylabel("loss" if all(m.endswith("loss") for m in present) else "value")
-    ax.legend()
+    if all(_is_duration(metric) for metric in curves):
+        ax.set_ylabel("seconds")
+    elif all(metric.endswith("loss") for metric in curves):
+        ax.set_ylabel("loss")
+    else:
+        ax.set_ylabel("value")
+    lines = list(ax.lines)
+    if durations:
+        seconds = ax.twinx()
+        # The next colours of the cycle, dashed: told apart from the curves.
+        colors = plt.rcParams["axes.prop_cycle"].by_key().get("color", [None])
+        for i, metric in enumerate(durations, start=len(curves)):
+            seconds.plot(
+                epochs,
+                np.asarray(history[metric], dtype=float),
+                label=metric,
+                linestyle="--",
+                color=colors[i % len(colors)],
+            )
+        seconds.set_ylabel("seconds")
+        seconds.set_ylim(bottom=0)
+        lines += seconds.lines
+    ax.legend(lines, [line.get_label() for line in lines])
     return ax
+
+
+def _is_duration(metric: str) -> bool:
+    """Whether a history column holds seconds (skorch's ``dur``)."""
+    return metric == "dur" or metric.endswith("_dur")

@@ -64,8 +64,9 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     analyzer : {"word", "char", "bpe", "wordpiece", "unigram"} or callable, \
             default="word"
         How strings are split into tokens: ``"word"`` splits on runs of whitespace
-        (``str.split()``), ``"char"`` makes one token per character, a callable
-        maps a string to an iterable of hashable tokens. Token sequences are not
+        (``str.split()``), ``"char"`` makes one token per character (and
+        `inverse_transform` joins them back into strings), a callable maps a
+        string to an iterable of hashable tokens. Token sequences are not
         analyzed. ``"bpe"``, ``"wordpiece"`` and ``"unigram"`` learn a subword
         vocabulary of `max_tokens` ids in `fit` (byte-pair encoding, WordPiece or
         the Unigram language model, trained by HuggingFace ``tokenizers``, an
@@ -158,6 +159,12 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     >>> vectorizer.inverse_transform([[3, 1, 2, 0]])
     array([list(['the', '<unk>', 'sat'])], dtype=object)
 
+    Characters read from strings are joined back into strings:
+
+    >>> chars = SequenceVectorizer(analyzer="char").fit(["abba", "cab"])
+    >>> chars.inverse_transform(chars.transform(["bad"]))
+    array(['ba<unk>'], dtype=object)
+
     A subword vocabulary (this needs ``tokenizers``) spells rare words with
     pieces and gives the strings back:
 
@@ -229,22 +236,28 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             for doc in sequences
         ]
 
-    def _tokenize(self, X: Any) -> list[list[Hashable]]:
+    def _tokenize(self, X: Any) -> tuple[list[list[Hashable]], str]:
+        """The token lists of ``X``, and whether it held strings (``"str"``) or
+        token sequences (``"tokens"``)."""
         if is_subword(self.analyzer):
-            return encode_pieces(self.tokenizer_, self._documents(X), 2)
-        tokens, _ = check_token_sequences(
+            return encode_pieces(self.tokenizer_, self._documents(X), 2), "str"
+        return check_token_sequences(
             X,
             analyzer=self.analyzer,
             lowercase=self.lowercase,
             strip_accents=self.strip_accents,
             name="X",
         )
-        return tokens
 
     def _fit_sequences(self, X: Any) -> list[list[Hashable]]:
-        """Train the subword tokenizer if there is one; the token lists of ``X``."""
+        """Train the subword tokenizer if there is one; the token lists of ``X``.
+
+        Also remembers whether ``X`` held strings, which `inverse_transform` of a
+        character analyzer joins back."""
         if not is_subword(self.analyzer):
-            return self._tokenize(X)
+            tokens, kind = self._tokenize(X)
+            self._fitted_on_strings = kind == "str"
+            return tokens
         if self.vocabulary is not None:
             raise ValueError(
                 f"vocabulary cannot be given with analyzer={self.analyzer!r}, "
@@ -256,7 +269,8 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             vocab_size=self.max_tokens,
             specials=(self.pad_token, self.unk_token),
         )
-        return self._tokenize(X)
+        self._fitted_on_strings = True
+        return self._tokenize(X)[0]
 
     def _check_fixed_vocabulary(self) -> list[Hashable]:
         vocabulary = self.vocabulary
@@ -410,11 +424,14 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             # fit, as CountVectorizer with a vocabulary (e.g. rebuilt from JSON).
             self._validate_params()
             self._fit([])
+            tokens, kind = self._tokenize(X)
+            self._fitted_on_strings = kind == "str"  # what fit would have seen
+            return self._transform(tokens)
         check_is_fitted(self)
-        return self._transform(self._tokenize(X))
+        return self._transform(self._tokenize(X)[0])
 
     def inverse_transform(self, X):
-        """Map an id array back to token lists (strings for subwords).
+        """Map an id array back to token lists, or to strings where they join back.
 
         Parameters
         ----------
@@ -425,9 +442,26 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         Returns
         -------
         tokens : ndarray of shape (n_samples,), dtype=object
-            One Python list of tokens per row; with a subword analyzer, one
-            string per row, the pieces joined back into text (the string that
-            `transform` read, when all its characters were known).
+            One Python list of tokens per row (as ``CountVectorizer`` returns the
+            terms of each document), except where the tokens join back into the
+            string that `transform` read: with ``analyzer="char"`` fitted on
+            strings, one string per row, the characters joined (``"<unk>"``
+            stands for an unknown character, as in the predictions of
+            ``Seq2SeqTransformer(analyzer="char")``); with a subword analyzer,
+            one string per row, the pieces joined back into text (the string
+            that `transform` read, when all its characters were known). Words
+            stay lists: joining them with spaces would not give back the
+            whitespace that ``"word"`` splits on.
+
+        Examples
+        --------
+        >>> from sklearn_seq2seq.preprocessing import SequenceVectorizer
+        >>> chars = SequenceVectorizer(analyzer="char").fit(["abba", "cab"])
+        >>> chars.inverse_transform(chars.transform(["cab", "bad"]))
+        array(['cab', 'ba<unk>'], dtype=object)
+        >>> words = SequenceVectorizer().fit(["the cat sat"])
+        >>> words.inverse_transform(words.transform(["the cat"]))
+        array([list(['the', 'cat'])], dtype=object)
         """
         check_is_fitted(self)
         X = check_array(X, dtype=None, ensure_min_features=0)
@@ -447,9 +481,18 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             )
         result = np.empty(X.shape[0], dtype=object)
         subword = is_subword(self.analyzer)
+        # Fitted before this attribute existed, or without fit: lists, as then.
+        characters = self.analyzer == "char" and getattr(
+            self, "_fitted_on_strings", False
+        )
         for row, ids in enumerate(X):
             tokens = self.tokens_[ids[ids != self.pad_index]].tolist()
-            result[row] = decode_pieces(self.tokenizer_, tokens) if subword else tokens
+            if subword:
+                result[row] = decode_pieces(self.tokenizer_, tokens)
+            elif characters:
+                result[row] = "".join(tokens)
+            else:
+                result[row] = tokens
         return result
 
     def get_feature_names_out(self, input_features=None):

@@ -144,12 +144,47 @@ def test_plot_history_one_line_per_present_metric():
 
 
 def test_plot_history_skips_absent_metrics_and_numbers_rows():
-    history = pd.DataFrame({"train_loss": [3.0, 2.0], "dur": [0.5, 0.4]})
-    ax = plot_history(history, metrics=("train_loss", "valid_loss", "dur"))
-    assert [line.get_label() for line in ax.lines] == ["train_loss", "dur"]
+    history = pd.DataFrame({"train_loss": [3.0, 2.0], "valid_acc": [0.5, 0.6]})
+    ax = plot_history(history, metrics=("train_loss", "valid_loss", "valid_acc"))
+    assert [line.get_label() for line in ax.lines] == ["train_loss", "valid_acc"]
     np.testing.assert_allclose(ax.lines[0].get_xdata(), [1, 2])
-    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.5, 0.4])
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [0.5, 0.6])
     assert ax.get_ylabel() == "value"
+
+
+def test_plot_history_draws_durations_on_their_own_axis():
+    """Seconds per epoch and losses have unrelated scales: ``dur`` gets a second
+    y-axis, not a line beside the losses (as ``history_.plot()`` draws it)."""
+    history = pd.DataFrame(
+        {"train_loss": [3.0, 2.0, 1.5], "dur": [0.5, 0.4, 0.45]},
+        index=pd.Index([1, 2, 3], name="epoch"),
+    )
+    ax = plot_history(history, metrics=("train_loss", "dur"))
+    assert [line.get_label() for line in ax.lines] == ["train_loss"]
+    assert ax.get_ylabel() == "loss"
+    assert len(ax.figure.axes) == 2
+    seconds = ax.figure.axes[-1]
+    assert seconds is not ax and seconds.get_ylabel() == "seconds"
+    assert [line.get_label() for line in seconds.lines] == ["dur"]
+    np.testing.assert_allclose(seconds.lines[0].get_xdata(), [1, 2, 3])
+    np.testing.assert_allclose(seconds.lines[0].get_ydata(), history["dur"])
+    # One legend names both, on the main axes.
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["train_loss", "dur"]
+    # Durations alone are plotted on the axes itself, in seconds.
+    alone = plot_history(history, metrics="dur")
+    assert [line.get_label() for line in alone.lines] == ["dur"]
+    assert alone.get_ylabel() == "seconds" and len(alone.figure.axes) == 1
+    # The default plots the losses only.
+    default = plot_history(history)
+    assert [line.get_label() for line in default.lines] == ["train_loss"]
+    assert len(default.figure.axes) == 1
+
+
+def test_plot_history_docstring_explains_history_plot():
+    doc = " ".join(plot_history.__doc__.split())
+    assert "``history_.plot()``" in doc and "pandas" in doc
+    assert "every numeric column" in doc
 
 
 def test_plot_history_no_metric_present():

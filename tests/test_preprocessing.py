@@ -144,6 +144,32 @@ def test_char_analyzer_callable_analyzer_and_lowercase():
     assert SequenceVectorizer(lowercase=True).fit(["The THE"]).vocabulary_ == {"the": 2}
 
 
+def test_char_analyzer_inverse_transform_gives_strings():
+    """Characters read from strings come back as strings (as the estimators'
+    predictions with analyzer="char" do); other analyzers keep token lists."""
+    vec = SequenceVectorizer(analyzer="char").fit(["abba", "cab", ""])
+    back = vec.inverse_transform(vec.transform(["cab", "bad", ""]))
+    assert back.dtype == object and back.shape == (3,)
+    assert back.tolist() == ["cab", "ba<unk>", ""]
+    lowered = SequenceVectorizer(analyzer="char", lowercase=True).fit(["Ab"])
+    assert lowered.inverse_transform(lowered.transform(["BA"])).tolist() == ["ba"]
+    # Token sequences are not analyzed, so their tokens are not joined either.
+    tokens = SequenceVectorizer(analyzer="char").fit([["ab", "c"], ["c"]])
+    assert tokens.inverse_transform(tokens.transform([["ab", "c"]])).tolist() == [
+        ["ab", "c"]
+    ]
+    # Survives pickling, and a vectorizer rebuilt from its vocabulary and length
+    # (used without fit) reads back as the fitted one.
+    restored = pickle.loads(pickle.dumps(vec))
+    assert restored.inverse_transform(vec.transform(["ab"])).tolist() == ["ab"]
+    rebuilt = SequenceVectorizer(
+        analyzer="char", vocabulary=vec.tokens_[2:].tolist(), max_length=4
+    )
+    ids = rebuilt.transform(["cab"])
+    np.testing.assert_array_equal(ids, vec.transform(["cab"]))
+    assert rebuilt.inverse_transform(ids).tolist() == ["cab"]
+
+
 def test_callable_analyzer_must_return_tokens():
     with pytest.raises(TypeError, match="analyzer must return an iterable"):
         SequenceVectorizer(analyzer=lambda s: s).fit(["ab"])
