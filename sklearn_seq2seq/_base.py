@@ -583,60 +583,43 @@ class BaseSeq2Seq(BaseEstimator):
         An interrupt (Ctrl-C) keeps its documented behaviour: skorch ends the
         loop quietly and the last completed epoch is kept.
         """
+        with self._all_or_nothing(incremental):
+            self._check_params_across()
+            warm = self._is_warm_start(incremental)
+            X = as_reusable(X)
+            X_encoded = self._encode_source(X) if warm else self._fit_source(X)
+            trg = self._fit_targets(
+                X, y, warm=warm, incremental=incremental, **target_options
+            )
+            _check_n_samples(X_encoded, trg, "X", "y")
+            valid = None
+            if X_val is not None:
+                X_val = as_reusable(X_val)
+                X_valid = self._encode_source(X_val)
+                trg_valid = self._validation_targets(X_val, y_val)
+                _check_n_samples(X_valid, trg_valid, "X_val", "y_val")
+                valid = (X_valid, trg_valid)
+            elif y_val is not None:
+                raise ValueError("y_val was given without X_val; pass both or neither.")
+            self._train(X_encoded, trg, warm=warm, valid=valid, incremental=incremental)
+            return self
+
+    @contextmanager
+    def _all_or_nothing(self, incremental: bool) -> Iterator[None]:
+        """Put the estimator back as it was when the block raises."""
         before = dict(self.__dict__)
         # A warm start trains the current net in place: keep a copy to go back to.
         previous_net = (
             copy.deepcopy(self.net_) if self._is_warm_start(incremental) else None
         )
         try:
-            return self._fit_steps(
-                X,
-                y,
-                X_val=X_val,
-                y_val=y_val,
-                incremental=incremental,
-                **target_options,
-            )
+            yield
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(before)
             if previous_net is not None:
                 self.net_ = previous_net
             raise
-
-    def _fit_steps(
-        self,
-        X: Any,
-        y: Any,
-        *,
-        X_val: Any = None,
-        y_val: Any = None,
-        incremental: bool = False,
-        **target_options: Any,
-    ) -> Any:
-        """The steps of :meth:`_fit`. The estimators differ only in how they read
-        targets: ``_fit_targets`` (training targets, with ``target_options`` such
-        as the classifier's ``classes``) and ``_validation_targets`` (read as the
-        training ones)."""
-        self._check_params_across()
-        warm = self._is_warm_start(incremental)
-        X = as_reusable(X)
-        X_encoded = self._encode_source(X) if warm else self._fit_source(X)
-        trg = self._fit_targets(
-            X, y, warm=warm, incremental=incremental, **target_options
-        )
-        _check_n_samples(X_encoded, trg, "X", "y")
-        valid = None
-        if X_val is not None:
-            X_val = as_reusable(X_val)
-            X_valid = self._encode_source(X_val)
-            trg_valid = self._validation_targets(X_val, y_val)
-            _check_n_samples(X_valid, trg_valid, "X_val", "y_val")
-            valid = (X_valid, trg_valid)
-        elif y_val is not None:
-            raise ValueError("y_val was given without X_val; pass both or neither.")
-        self._train(X_encoded, trg, warm=warm, valid=valid, incremental=incremental)
-        return self
 
     def _fit_targets(
         self, X: Any, y: Any, *, warm: bool, incremental: bool, **options: Any

@@ -703,14 +703,15 @@ def chrf_score(
 
 
 # -- exact match ----------------------------------------------------------------------
-@validate_params(
-    {
-        "y_true": "no_validation",
-        "y_pred": "no_validation",
-        "multiple_references": ["boolean"],
-    },
-    prefer_skip_nested_validation=True,
-)
+# The parameters of the metrics that compare predictions with references.
+_PAIR_PARAMETERS = {
+    "y_true": "no_validation",
+    "y_pred": "no_validation",
+    "multiple_references": ["boolean"],
+}
+
+
+@validate_params(_PAIR_PARAMETERS, prefer_skip_nested_validation=True)
 def exact_match_score(y_true, y_pred, *, multiple_references=False):
     """Share of predicted sequences equal to their reference (sequence accuracy).
 
@@ -791,14 +792,7 @@ def _closest_reference_edits(
     )
 
 
-@validate_params(
-    {
-        "y_true": "no_validation",
-        "y_pred": "no_validation",
-        "multiple_references": ["boolean"],
-    },
-    prefer_skip_nested_validation=True,
-)
+@validate_params(_PAIR_PARAMETERS, prefer_skip_nested_validation=True)
 def token_error_rate(y_true, y_pred, *, multiple_references=False):
     """Corpus token error rate: edit distance per reference token (PER, WER, CER).
 
@@ -915,14 +909,7 @@ def token_error_rate(y_true, y_pred, *, multiple_references=False):
     return n_edits / n_reference_tokens
 
 
-@validate_params(
-    {
-        "y_true": "no_validation",
-        "y_pred": "no_validation",
-        "multiple_references": ["boolean"],
-    },
-    prefer_skip_nested_validation=True,
-)
+@validate_params(_PAIR_PARAMETERS, prefer_skip_nested_validation=True)
 def sequence_error_rate(y_true, y_pred, *, multiple_references=False):
     """Share of predicted sequences that differ from every reference.
 

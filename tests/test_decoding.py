@@ -464,9 +464,10 @@ def test_replace_unknown_recovers_unseen_words():
         X.append(" ".join(words))
     # Luong's attention without input feeding: its weights line up with the
     # output token (with input feeding they lagged; see the user guide).
+    # 45 epochs: from 35 on, random states 1-3 copy every word; 0 needs 45.
     model = Seq2SeqTransformer(
         hidden_dim=32,
-        max_epochs=25,
+        max_epochs=45,
         input_feeding=False,
         min_frequency=2,
         random_state=0,

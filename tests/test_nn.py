@@ -891,3 +891,19 @@ def test_attention_without_input_feeding_runs_in_one_call(config):
             greedy = search(model, src, lengths, None)
             beam = search(model, src, lengths, 1)
             assert torch.equal(greedy.tokens, beam.tokens)
+
+
+@pytest.mark.parametrize("embedding_dim", [8, 64, 256])
+def test_recurrent_embeddings_start_small_with_zero_padding(embedding_dim):
+    # N(0, embedding_dim ** -0.5) (fairseq's rule), not torch's N(0, 1), whose scale
+    # saturates wide GRUs (docs: g2p); the padding row stays zero.
+    from sklearn_seq2seq.nn import build_encoder_decoder
+
+    torch.manual_seed(0)
+    model = build_encoder_decoder(
+        src_vocab_size=400, trg_vocab_size=400, hidden_dim=embedding_dim
+    )
+    for layer in (model.encoder.input_layer, model.decoder.input_layer):
+        weights = layer.weight.detach()[1:]
+        assert weights.std().item() == pytest.approx(embedding_dim**-0.5, rel=0.1)
+        assert torch.count_nonzero(layer.weight.detach()[0]) == 0

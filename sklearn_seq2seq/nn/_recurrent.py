@@ -9,7 +9,13 @@ from torch import nn
 
 from .._docstrings import docdict
 from .._vocabulary import PAD_INDEX
-from ._utils import check_one_input, make_dropout, make_input_layer, make_rnn
+from ._utils import (
+    check_one_input,
+    init_embedding,
+    make_dropout,
+    make_input_layer,
+    make_rnn,
+)
 
 docdict["recurrent_stack"] = """hidden_dim : int
     Size of the states (the encoder's per direction; the decoder's equal to the
@@ -86,6 +92,8 @@ class RecurrentStack(nn.Module):
             self.input_layer = make_input_layer(
                 vocab_size, n_features, self.embedding_dim, pad_index
             )
+            if isinstance(self.input_layer, nn.Embedding):
+                init_embedding(self.input_layer)
             input_size += self.embedding_dim
         self.dropout = make_dropout(dropout)
         self.rnn = make_rnn(

@@ -53,6 +53,22 @@ def make_input_layer(
     return nn.Linear(n_features, embedding_dim)  # type: ignore[arg-type]
 
 
+def init_embedding(embedding: nn.Embedding, std: float | None = None) -> None:
+    """Draw ``embedding``'s weights from N(0, ``std``), its padding row zero.
+
+    ``std=None`` is ``embedding_dim ** -0.5`` (fairseq's rule: embedding vectors of
+    about unit norm), not torch's N(0, 1), whose unit scale per coordinate
+    saturates the gates of a wide recurrent layer (docs: "Grapheme-to-phoneme
+    conversion" measures both).
+    """
+    if std is None:
+        std = embedding.embedding_dim**-0.5
+    nn.init.normal_(embedding.weight, 0.0, std)
+    if embedding.padding_idx is not None:
+        with torch.no_grad():
+            embedding.weight[embedding.padding_idx].zero_()
+
+
 def make_dropout(p: float) -> nn.Module:
     """``nn.Dropout(p)``, or an identity when ``p == 0`` (no work per call)."""
     return nn.Dropout(p) if p > 0 else nn.Identity()
