@@ -157,6 +157,22 @@ def _progress_bar() -> ProgressBar:
     return ProgressBar()
 
 
+def _copy_without_history(net: Seq2SeqNet) -> Seq2SeqNet:
+    """A deep copy of ``net`` whose history is a shallow copy of the rows so far.
+
+    Past epochs' rows are never written again, so sharing them is safe, and a
+    ``partial_fit`` call does not copy every earlier epoch's batch records (which
+    would make a long series of calls quadratic)."""
+    history = net.history
+    net.history = None
+    try:
+        copied = copy.deepcopy(net)
+    finally:
+        net.history = history
+    copied.history = copy.copy(history)
+    return copied
+
+
 def _print_nothing(*args: Any, **kwargs: Any) -> None:
     """The epoch table's sink with ``verbose=0`` under accelerate."""
 
@@ -610,7 +626,9 @@ class BaseSeq2Seq(BaseEstimator):
         before = dict(self.__dict__)
         # A warm start trains the current net in place: keep a copy to go back to.
         previous_net = (
-            copy.deepcopy(self.net_) if self._is_warm_start(incremental) else None
+            _copy_without_history(self.net_)
+            if self._is_warm_start(incremental)
+            else None
         )
         try:
             yield
