@@ -12,7 +12,7 @@ import torch
 
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer
 
-from _s2s_shared import X_TEXT, Y_TEXT
+from _s2s_shared import DECODERS, X_TEXT, Y_TEXT
 
 SETTINGS = dict(
     hidden_dim=8, lr=0.02, lr_schedule="constant", random_state=0, device="cpu"
@@ -46,17 +46,16 @@ def _fits(estimator, y, y_val, *, epochs: int, **params):
     return model, stopped
 
 
-@pytest.mark.parametrize("architecture", ["rnn", "transformer"])
-def test_transformer_keeps_the_best_validation_epoch(architecture):
+@pytest.mark.parametrize(
+    "network",
+    [{"decoder": decoder} for decoder in DECODERS] + [{"architecture": "transformer"}],
+    ids=[*DECODERS, "transformer"],
+)
+def test_transformer_keeps_the_best_validation_epoch(network):
     model, stopped = _fits(
-        Seq2SeqTransformer,
-        Y_TEXT,
-        Y_VAL,
-        epochs=10,
-        architecture=architecture,
-        n_heads=2,
+        Seq2SeqTransformer, Y_TEXT, Y_VAL, epochs=20, n_heads=2, **network
     )
-    assert len(model.history_) == 10  # no early stop: every epoch was trained
+    assert len(model.history_) == 20  # no early stop: every epoch was trained
     assert _same_weights(model, stopped)
     assert list(model.predict(X_VAL)) == list(stopped.predict(X_VAL))
 
