@@ -16,7 +16,7 @@ import time
 import torch
 
 from sklearn_seq2seq import Seq2SeqTransformer
-from sklearn_seq2seq._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
+from sklearn_seq2seq._data._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
 from sklearn_seq2seq.datasets import (
     make_dates,
     make_number_words,

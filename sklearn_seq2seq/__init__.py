@@ -5,10 +5,10 @@ trained through skorch on PyTorch, on CUDA when it is there.
 """
 
 from . import metrics as _metrics
-from ._classifier import Seq2SeqClassifier
-from ._ensemble import Seq2SeqEnsemble
-from ._persistence import load
-from ._transformer import Seq2SeqTransformer
+from ._estimators._classifier import Seq2SeqClassifier
+from ._estimators._ensemble import Seq2SeqEnsemble
+from ._estimators._seq2seq import Seq2SeqTransformer
+from ._persistence._format import load
 from .metrics import *  # noqa: F403 - the scores and scorers, as metrics.__all__
 from .preprocessing import SequenceVectorizer
 

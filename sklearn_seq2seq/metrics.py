@@ -19,9 +19,9 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils._param_validation import StrOptions, validate_params
 
-from ._validation import IntervalNotBool as Interval
-from ._validation import describe_missing
-from ._vocabulary import strip_padding
+from ._data._validation import IntervalNotBool as Interval
+from ._data._validation import describe_missing
+from ._data._vocabulary import strip_padding
 
 __all__ = [
     "bleu_score",

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ._vocabulary import EOS_TOKEN
+from ._data._vocabulary import EOS_TOKEN
 
 __all__ = ["plot_attention", "plot_history"]
 

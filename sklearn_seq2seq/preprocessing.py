@@ -13,7 +13,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._subwords import (
+from ._data._subwords import (
     SUBWORD_ANALYZERS,
     decode_pieces,
     encode_pieces,
@@ -21,14 +21,14 @@ from ._subwords import (
     train_tokenizer,
     vocabulary,
 )
-from ._validation import IntervalNotBool as Interval  # max_length=True is no 1
-from ._validation import (
+from ._data._validation import IntervalNotBool as Interval  # max_length=True is no 1
+from ._data._validation import (
     check_not_missing,
     check_sequences,
     check_token_sequences,
     standardize,
 )
-from ._vocabulary import (
+from ._data._vocabulary import (
     PAD_INDEX,
     PAD_TOKEN,
     UNK_INDEX,

@@ -21,7 +21,7 @@ from sklearn_seq2seq import (
     SequenceVectorizer,
     bleu_score,
 )
-from sklearn_seq2seq._inputs import SequenceCodec
+from sklearn_seq2seq._data._codec import SequenceCodec
 
 KW = dict(hidden_dim=4, max_epochs=1, batch_size=8, random_state=0, device="cpu")
 X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 3

@@ -9,7 +9,7 @@ import torch
 from sklearn.base import clone
 
 from sklearn_seq2seq import Seq2SeqTransformer, load
-from sklearn_seq2seq._vocabulary import UNK_INDEX
+from sklearn_seq2seq._data._vocabulary import UNK_INDEX
 from sklearn_seq2seq.nn import (
     beam_search,
     beam_search_nbest,

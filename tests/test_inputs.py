@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_seq2seq._inputs import SequenceCodec
+from sklearn_seq2seq._data._codec import SequenceCodec
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import pytest
 
 import sklearn_seq2seq
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, SequenceVectorizer
-from sklearn_seq2seq._validation import check_sequences
+from sklearn_seq2seq._data._validation import check_sequences
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -12,7 +12,7 @@ import pytest
 from skorch.callbacks import Callback
 
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, load
-from sklearn_seq2seq._persistence import _checksum
+from sklearn_seq2seq._persistence._format import _checksum
 
 from _s2s_shared import (
     DECODERS,

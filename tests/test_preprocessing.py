@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_seq2seq._validation import check_sequences, tokenize
+from sklearn_seq2seq._data._validation import check_sequences, tokenize
 from sklearn_seq2seq.preprocessing import (
     PAD_INDEX,
     UNK_INDEX,

@@ -409,7 +409,7 @@ def test_vocabulary_is_the_same_in_every_process():
     and tie order depended on it before they were tidied)."""
     import subprocess
 
-    import sklearn_seq2seq._subwords as subwords
+    import sklearn_seq2seq._data._subwords as subwords
 
     outputs = {
         subprocess.run(

@@ -21,7 +21,7 @@ from sklearn_seq2seq import (
     bleu_score,
     bleu_scorer,
 )
-from sklearn_seq2seq._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
+from sklearn_seq2seq._data._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
 from sklearn_seq2seq.datasets import make_number_words, make_reversal
 from sklearn_seq2seq.metrics import exact_match_score
 from sklearn_seq2seq.nn import beam_search, greedy_search
@@ -849,7 +849,7 @@ def test_cuda_devices_without_cuda_fail_clearly(device):
 
 
 def test_trim_padding_cuts_batches_to_their_longest_sequence():
-    from sklearn_seq2seq._net import BatchDataset, TrimPadding
+    from sklearn_seq2seq._training._net import BatchDataset, TrimPadding
 
     src = np.array([[5, 6, 0, 0, 0], [7, 0, 0, 0, 0]])
     trg = np.array([[2, 8, 3, 0, 0, 0], [2, 3, 0, 0, 0, 0]])
@@ -865,7 +865,7 @@ def test_trim_padding_cuts_batches_to_their_longest_sequence():
 def test_trim_padding_splits_sequence_targets_for_teacher_forcing():
     """The collate step gives the module trg[:, :-1] and the loss trg[:, 1:]; a
     batch without targets (skorch's dummy y) and class labels stay as they are."""
-    from sklearn_seq2seq._net import BatchDataset, TrimPadding
+    from sklearn_seq2seq._training._net import BatchDataset, TrimPadding
 
     src = np.array([[5, 6, 0], [7, 0, 0]])
     trg = np.array([[2, 8, 3, 0], [2, 3, 0, 0]])

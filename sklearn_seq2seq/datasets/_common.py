@@ -6,8 +6,8 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import RealNotInt
 
+from .._data._validation import IntervalNotBool as Interval
 from .._docstrings import docdict
-from .._validation import IntervalNotBool as Interval
 
 _TEST_SIZE = [Interval(RealNotInt, 0, 1, closed="neither")]
 # Two samples at least, so that both splits can be non-empty.

@@ -5,8 +5,8 @@ from numbers import Integral
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_params
 
+from .._data._validation import IntervalNotBool as Interval
 from .._docstrings import fill_doc
-from .._validation import IntervalNotBool as Interval
 from ._common import (
     _N_SAMPLES,
     _TEST_SIZE,

@@ -7,7 +7,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import RealNotInt, validate_params
 
-from .._validation import IntervalNotBool as Interval
+from .._data._validation import IntervalNotBool as Interval
 from ._common import (
     _N_SAMPLES,
     _POSITIVE_INT,

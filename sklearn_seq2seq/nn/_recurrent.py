@@ -7,8 +7,8 @@ from typing import TypedDict
 
 from torch import nn
 
+from .._data._vocabulary import PAD_INDEX
 from .._docstrings import docdict
-from .._vocabulary import PAD_INDEX
 from ._utils import (
     check_one_input,
     init_embedding,

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING
 import torch
 from torch import Tensor, nn
 
+from .._data._vocabulary import BOS_INDEX
 from .._docstrings import fill_doc
-from .._vocabulary import BOS_INDEX
 from ._recurrent import RecurrentStack, RecurrentStackOptions
 from ._step_decoder import StepDecoder
 from ._utils import Hidden, map_hidden, select_hidden, top_hidden

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, TypedDict
 import torch
 from torch import Tensor, nn
 
+from .._data._vocabulary import BOS_INDEX, PAD_INDEX
 from .._docstrings import docdict, fill_doc
-from .._vocabulary import BOS_INDEX, PAD_INDEX
 from ._utils import Hidden, lengths_to_mask
 from .decoders import DecoderState, RecurrentDecoder, build_decoder
 from .encoders import RecurrentEncoder

@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING, NamedTuple, TypedDict
 import torch
 from torch import Tensor
 
+from .._data._vocabulary import PAD_INDEX
 from .._docstrings import docdict, fill_doc
-from .._vocabulary import PAD_INDEX
 from .model import EncoderDecoder
 
 if TYPE_CHECKING:

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 import torch
 from torch import Tensor, nn
 
+from .._data._vocabulary import BOS_INDEX, PAD_INDEX
 from .._docstrings import docdict, fill_doc
-from .._vocabulary import BOS_INDEX, PAD_INDEX
 from ._step_decoder import StepDecoder
 from ._utils import lengths_to_mask, make_dropout, make_input_layer
 from .model import EncoderDecoder, _split_depth

@@ -16,26 +16,26 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import EpochScoring
 
-from ._base import (
-    INFERENCE_BATCH_SIZE,
-    BaseSeq2Seq,
-    _check_n_samples,
-    user_stacklevel,
-)
-from ._docstrings import fill_doc
-from ._inputs import SequenceCodec, as_reusable
-from ._subwords import SUBWORD_ANALYZERS
-from ._validation import IntervalNotBool as Interval
-from ._validation import check_sequences, tokenize
-from ._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
-from .metrics import sequence_metric
-from .nn import (
+from .._data._codec import SequenceCodec, as_reusable
+from .._data._subwords import SUBWORD_ANALYZERS
+from .._data._validation import IntervalNotBool as Interval
+from .._data._validation import check_sequences, tokenize
+from .._data._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
+from .._docstrings import fill_doc
+from ..metrics import sequence_metric
+from ..nn import (
     beam_search,
     beam_search_nbest,
     build_encoder_decoder,
     build_transformer,
     greedy_search,
     sample_search,
+)
+from ._base import (
+    INFERENCE_BATCH_SIZE,
+    BaseSeq2Seq,
+    _check_n_samples,
+    user_stacklevel,
 )
 
 # Decoding is sequential: beyond this many steps a prediction takes minutes.
@@ -1220,7 +1220,7 @@ class ValidationSequenceScore:
     """``EpochScoring`` function: greedy-decode the validation data, score it.
 
     skorch calls it as ``score(net, dataset, y)`` at the end of every epoch with the
-    validation dataset (a :class:`~sklearn_seq2seq._net.BatchDataset` or a
+    validation dataset (a :class:`~sklearn_seq2seq._training._net.BatchDataset` or a
     ``Subset`` of one); the targets are read from the dataset, so ``y`` is unused.
 
     Parameters

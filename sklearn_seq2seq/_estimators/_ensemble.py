@@ -8,9 +8,9 @@ from typing import Any
 
 from sklearn.utils.validation import check_is_fitted
 
-from ._docstrings import fill_doc
-from ._transformer import Seq2SeqTransformer
-from .nn.ensemble import EnsembleEncoderDecoder
+from .._docstrings import fill_doc
+from ..nn.ensemble import EnsembleEncoderDecoder
+from ._seq2seq import Seq2SeqTransformer
 
 
 @fill_doc

@@ -129,8 +129,8 @@ def _codec_state(codec: Any) -> dict[str, Any]:
 
 
 def _restore_codec(state: dict[str, Any]) -> Any:
-    from ._inputs import SequenceCodec
-    from ._vocabulary import SOURCE_SPECIALS, TARGET_SPECIALS
+    from .._data._codec import SequenceCodec
+    from .._data._vocabulary import SOURCE_SPECIALS, TARGET_SPECIALS
 
     codec = SequenceCodec.__new__(SequenceCodec)
     vars(codec).update(state)
@@ -304,9 +304,9 @@ def load(path: str | Path, device: str | None = None) -> Any:
     >>> list(load(path).predict(X[:2])) == list(model.predict(X[:2]))
     True
     """
-    from ._base import history_frame, resolve_device
-    from ._classifier import Seq2SeqClassifier
-    from ._transformer import Seq2SeqTransformer
+    from .._estimators._base import history_frame, resolve_device
+    from .._estimators._classifier import Seq2SeqClassifier
+    from .._estimators._seq2seq import Seq2SeqTransformer
 
     classes = {cls.__name__: cls for cls in (Seq2SeqTransformer, Seq2SeqClassifier)}
     config, weights = _read(path)

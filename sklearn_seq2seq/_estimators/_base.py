@@ -1,6 +1,6 @@
 """What both estimators share: parameters, their checks, input handling and training.
 
-The estimators own a skorch :class:`~sklearn_seq2seq._net.Seq2SeqNet` built in ``fit``
+The estimators own a skorch :class:`~sklearn_seq2seq._training._net.Seq2SeqNet` built in ``fit``
 (``net_``); they do not subclass skorch, so ``get_params`` shows exactly the
 parameters below.
 """
@@ -35,8 +35,10 @@ from skorch.callbacks import (
 from skorch.dataset import ValidSplit
 from skorch.helper import predefined_split
 
-from ._inputs import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
-from ._net import (
+from .._data._codec import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
+from .._data._subwords import SUBWORD_ANALYZERS
+from .._data._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
+from .._training._net import (
     BatchDataset,
     BatchLRScheduler,
     NoamSchedule,
@@ -47,9 +49,7 @@ from ._net import (
     accelerated_net_class,
     flatten_rnn_weights,
 )
-from ._subwords import SUBWORD_ANALYZERS
-from ._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
-from .nn import ATTENTION_SCORES, CELLS, DECODERS
+from ..nn import ATTENTION_SCORES, CELLS, DECODERS
 
 INFERENCE_BATCH_SIZE = 256
 # Float inputs beyond this magnitude get a warning: unscaled inputs saturate the cells.
@@ -77,7 +77,7 @@ OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
 
 
 _INTERNAL_DIRS = (
-    os.path.dirname(os.path.abspath(__file__)) + os.sep,
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
     os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep,
 )
 
@@ -859,7 +859,7 @@ class BaseSeq2Seq(BaseEstimator):
         >>> np.allclose(load(path).predict_proba(X), clf.predict_proba(X))
         True
         """
-        from ._persistence import save
+        from .._persistence._format import save
 
         check_is_fitted(self)
         save(self, path)

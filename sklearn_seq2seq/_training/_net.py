@@ -33,7 +33,7 @@ from skorch.callbacks import Callback, LRScheduler, PrintLog
 from skorch.utils import to_tensor
 from torch.utils.data import default_collate
 
-from ._vocabulary import PAD_INDEX
+from .._data._vocabulary import PAD_INDEX
 
 
 def flatten_rnn_weights(module: torch.nn.Module) -> None:

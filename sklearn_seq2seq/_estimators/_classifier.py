@@ -14,12 +14,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch.callbacks import EpochScoring
 
+from .._data._codec import as_reusable
+from .._data._validation import IntervalNotBool as Interval
+from .._data._validation import _is_number, check_not_missing
+from .._docstrings import fill_doc
+from ..nn import build_sequence_classifier, build_transformer_classifier
 from ._base import BaseSeq2Seq, user_stacklevel
-from ._docstrings import fill_doc
-from ._inputs import as_reusable
-from ._validation import IntervalNotBool as Interval
-from ._validation import _is_number, check_not_missing
-from .nn import build_sequence_classifier, build_transformer_classifier
 
 # Decoder steps before the softmax head; more only costs time and memory.
 MAX_OUTPUT_LENGTH = 10_000

@@ -18,7 +18,7 @@ from typing import Any, Literal, NoReturn
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from ._docstrings import docdict, fill_doc
+from .._docstrings import docdict, fill_doc
 
 SequenceKind = Literal["str", "tokens"]
 Analyzer = Literal["word", "char"] | Callable[[str], Iterable[Hashable]]
@@ -34,7 +34,7 @@ class IntervalNotBool(Interval):
     Examples
     --------
     >>> from numbers import Integral
-    >>> from sklearn_seq2seq._validation import IntervalNotBool
+    >>> from sklearn_seq2seq._data._validation import IntervalNotBool
     >>> constraint = IntervalNotBool(Integral, 1, None, closed="left")
     >>> constraint.is_satisfied_by(3), constraint.is_satisfied_by(True)
     (True, False)
@@ -67,7 +67,7 @@ def describe_missing(value: Any) -> str | None:
 
     Examples
     --------
-    >>> from sklearn_seq2seq._validation import describe_missing
+    >>> from sklearn_seq2seq._data._validation import describe_missing
     >>> describe_missing(float("nan")), describe_missing("a")
     ('NaN', None)
     """
@@ -98,7 +98,7 @@ def check_not_missing(
 
     Examples
     --------
-    >>> from sklearn_seq2seq._validation import check_not_missing
+    >>> from sklearn_seq2seq._data._validation import check_not_missing
     >>> check_not_missing(None, name="y", index=3, rule="labels must not be missing.")
     Traceback (most recent call last):
     ...
@@ -280,7 +280,7 @@ def check_sequences(
 
     Examples
     --------
-    >>> from sklearn_seq2seq._validation import check_sequences
+    >>> from sklearn_seq2seq._data._validation import check_sequences
     >>> check_sequences(["a b", "c"])
     (['a b', 'c'], 'str')
     >>> check_sequences([("a", "b"), [1, 2]])
@@ -405,7 +405,7 @@ def standardize(
 
     Examples
     --------
-    >>> from sklearn_seq2seq._validation import standardize
+    >>> from sklearn_seq2seq._data._validation import standardize
     >>> standardize("Élève naïf", lowercase=True, strip_accents="unicode")
     'eleve naif'
     """
@@ -471,7 +471,7 @@ def tokenize(
 
     Examples
     --------
-    >>> from sklearn_seq2seq._validation import tokenize
+    >>> from sklearn_seq2seq._data._validation import tokenize
     >>> tokenize(["Hi  there", ""], "str", lowercase=True)
     [['hi', 'there'], []]
     >>> tokenize(["ab"], "str", analyzer="char")
@@ -542,7 +542,7 @@ def check_token_sequences(
 
     Examples
     --------
-    >>> from sklearn_seq2seq._validation import check_token_sequences
+    >>> from sklearn_seq2seq._data._validation import check_token_sequences
     >>> check_token_sequences(("a b", "c"))
     ([['a', 'b'], ['c']], 'str')
     """
