@@ -1,6 +1,6 @@
 """What both estimators share: parameters, their checks, input handling and training.
 
-The estimators own a skorch :class:`~sklearn_seq2seq._training._net.Seq2SeqNet` built in ``fit``
+The estimators own a skorch net (``_training._net.Seq2SeqNet``) built in ``fit``
 (``net_``); they do not subclass skorch, so ``get_params`` shows exactly the
 parameters below.
 """
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import math
-import os
-import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,37 +16,28 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import sklearn
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
-from skorch.callbacks import (
-    EarlyStopping,
-    GradientNormClipping,
-    LRScheduler,
-    ProgressBar,
-)
-from skorch.dataset import ValidSplit
-from skorch.helper import predefined_split
 
 from .._data._codec import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
 from .._data._subwords import SUBWORD_ANALYZERS
 from .._data._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
-from .._training._net import (
-    BatchDataset,
-    BatchLRScheduler,
-    NoamSchedule,
-    SeededGenerator,
-    Seq2SeqNet,
-    StopOnNonFiniteLoss,
-    TrimPadding,
-    accelerated_net_class,
-    flatten_rnn_weights,
+from .._persistence import save
+from .._training._fitting import (
+    OPTIMIZERS,
+    check_divergence,
+    check_interrupted,
+    copy_without_history,
+    history_frame,
+    make_net,
+    resolve_device,
+    train,
 )
+from .._training._net import Seq2SeqNet, flatten_rnn_weights
+from .._utils import available_cores, user_stacklevel
 from ..nn import ATTENTION_SCORES, CELLS, DECODERS
 
 INFERENCE_BATCH_SIZE = 256
@@ -62,135 +51,13 @@ SEEN_ONCE_SHARE = 0.5
 ANALYZER_CHECK_MIN_SAMPLES = 20
 # lr_schedule="plateau": ReduceLROnPlateau halves the learning rate after this many
 # epochs without improvement of the monitored loss.
-PLATEAU_FACTOR = 0.5
-PLATEAU_PATIENCE = 2
 # lr_schedule="noam" with warmup_steps=None: warm up over this share of the first
 # fit's planned optimizer steps.
 WARMUP_SHARE = 0.1
 
-OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "sgd": torch.optim.SGD,
-    "rmsprop": torch.optim.RMSprop,
-}
-
-
-_INTERNAL_DIRS = (
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
-    os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep,
-)
-
-
-def user_stacklevel() -> int:
-    """The ``stacklevel`` that makes a warning point at the user's line: the first
-    caller outside this package and scikit-learn (which calls ``predict`` in
-    ``score``), whatever the entry point."""
-    frame = sys._getframe(1)  # the function that will call warnings.warn
-    level = 1
-    while frame.f_back is not None and frame.f_code.co_filename.startswith(
-        _INTERNAL_DIRS
-    ):
-        frame = frame.f_back
-        level += 1
-    return level
-
-
-def available_cores() -> int:
-    """CPU cores this process may run on (its affinity, where the OS tells)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
-def default_lr(hidden_dim: int, architecture: str = "rnn") -> float:
-    """Adam's learning rate for ``lr=None``, falling as ``1 / sqrt(hidden_dim)``
-    beyond 16 units.
-
-    RNNs: 0.005 up to 16 units (0.0025 at 64, 0.00125 at 256). Measured on long
-    float sequences: 0.005 diverged at 64-256 units (RNN cells) and at 256 (GRU,
-    feedback decoder); ~0.001 trained every size; 0.005 learned fastest at 16.
-    Transformers: 0.002 up to 16 units (0.001 at 64), the peak of their default
-    Noam schedule; at 64 units on sorting, 0.001 with warm-up reached 0.955-0.975
-    exact match over 4 seeds, 0.0025 without it 0.865-0.935.
-    """
-    top = 0.002 if architecture == "transformer" else 0.005
-    return top * min(1.0, math.sqrt(16 / hidden_dim))
-
-
-def resolve_device(device: str) -> str:
-    """``"auto"`` → ``"cuda"`` when available, else ``"cpu"``; others unchanged."""
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
-
 
 # skorch's per-batch records and counters: kept in ``net_.history``, not in the
 # per-epoch table users read and plot.
-_HISTORY_BOOKKEEPING = ("batches", "epoch", "train_batch_count", "valid_batch_count")
-
-
-@contextmanager
-def _one_pass_on_all_data(net: Seq2SeqNet, incremental: bool) -> Iterator[None]:
-    """For ``partial_fit``: no held-out split and no early stopping in this call,
-    as in scikit-learn's ``MLPClassifier`` (a later ``fit`` has them again)."""
-    if not incremental:
-        yield
-        return
-    train_split, callbacks = net.train_split, net.callbacks_
-    net.train_split = None
-    net.callbacks_ = [(n, c) for n, c in callbacks if not isinstance(c, EarlyStopping)]
-    try:
-        yield
-    finally:
-        net.train_split, net.callbacks_ = train_split, callbacks
-
-
-def _progress_bar() -> ProgressBar:
-    """skorch's progress bar. In a notebook it draws a widget, which needs
-    ipywidgets (tqdm raises "IProgress not found" without it): then the text bar,
-    which works in notebooks, terminals and log files alike."""
-    try:
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        return ProgressBar(detect_notebook=False)
-    return ProgressBar()
-
-
-def _copy_without_history(net: Seq2SeqNet) -> Seq2SeqNet:
-    """A deep copy of ``net`` whose history is a shallow copy of the rows so far.
-
-    Past epochs' rows are never written again, so sharing them is safe, and a
-    ``partial_fit`` call does not copy every earlier epoch's batch records (which
-    would make a long series of calls quadratic)."""
-    history = net.history
-    net.history = None
-    try:
-        copied = copy.deepcopy(net)
-    finally:
-        net.history = history
-    copied.history = copy.copy(history)
-    return copied
-
-
-def _print_nothing(*args: Any, **kwargs: Any) -> None:
-    """The epoch table's sink with ``verbose=0`` under accelerate."""
-
-
-def history_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per epoch from skorch history rows, indexed by the epoch (from 1).
-
-    Bookkeeping (the per-batch records and batch counts) stays out, so that
-    ``history_.plot()`` draws losses, scores and durations against the epoch.
-    """
-    frame = pd.DataFrame(
-        [
-            {k: v for k, v in row.items() if k not in _HISTORY_BOOKKEEPING}
-            for row in rows
-        ],
-        index=pd.Index([row["epoch"] for row in rows], name="epoch"),
-    )
-    return frame
 
 
 class DeviceOption(StrOptions):
@@ -477,39 +344,6 @@ class BaseSeq2Seq(BaseEstimator):
         }
 
     # -- training -------------------------------------------------------------------
-    def _callbacks(self, *, has_validation: bool) -> list:
-        callbacks: list = [("stop_on_non_finite_loss", StopOnNonFiniteLoss())]
-        if self.clip_grad_norm is not None:
-            callbacks.append(
-                ("gradient_clipping", GradientNormClipping(self.clip_grad_norm))
-            )
-        if has_validation:
-            # Scores first: early stopping may monitor them at the same epoch end.
-            callbacks.extend(self._validation_scoring())
-        callbacks.extend(self._lr_scheduler(has_validation=has_validation))
-        if has_validation:
-            # Checkpoint selection, as NMT toolkits do: the fit ends with the
-            # weights of the best validation epoch. Without early stopping it
-            # never stops early (endless patience), it only restores.
-            monitor, lower_is_better = self._early_stopping_monitor()
-            callbacks.append(
-                (
-                    "early_stopping" if self.early_stopping else "restore_best",
-                    EarlyStopping(
-                        monitor=monitor,
-                        lower_is_better=lower_is_better,
-                        patience=(
-                            self.n_iter_no_change if self.early_stopping else math.inf
-                        ),
-                        load_best=True,
-                    ),
-                )
-            )
-        if self.verbose >= 2:
-            callbacks.append(("progress_bar", _progress_bar()))
-        # The user's callbacks are copied: fitting must not change what they passed.
-        callbacks.extend(copy.deepcopy(self.callbacks or []))
-        return callbacks
 
     def _lr_schedule(self) -> str:
         """The schedule ``lr_schedule`` names; ``None`` is ``"noam"`` for the
@@ -518,35 +352,6 @@ class BaseSeq2Seq(BaseEstimator):
         if self.lr_schedule is not None:
             return self.lr_schedule
         return "noam" if self.architecture == "transformer" else "constant"
-
-    def _lr_scheduler(self, *, has_validation: bool) -> list:
-        """The skorch ``LRScheduler`` that ``lr_schedule`` names (none for
-        ``None``/``"constant"``)."""
-        schedule = self._lr_schedule()
-        if schedule == "plateau":
-            return [
-                (
-                    "lr_scheduler",
-                    LRScheduler(
-                        policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
-                        monitor="valid_loss" if has_validation else "train_loss",
-                        factor=PLATEAU_FACTOR,
-                        patience=PLATEAU_PATIENCE,
-                    ),
-                )
-            ]
-        if schedule == "noam":
-            return [
-                (
-                    "lr_scheduler",
-                    BatchLRScheduler(
-                        policy=torch.optim.lr_scheduler.LambdaLR,
-                        step_every="batch",
-                        lr_lambda=NoamSchedule(self.warmup_steps_),
-                    ),
-                )
-            ]
-        return []
 
     def _resolve_warmup_steps(self, n_samples: int, *, holds_out: bool) -> None:
         """Set ``warmup_steps_``: ``warmup_steps``, or (``None``) a share of the
@@ -626,7 +431,7 @@ class BaseSeq2Seq(BaseEstimator):
         before = dict(self.__dict__)
         # A warm start trains the current net in place: keep a copy to go back to.
         previous_net = (
-            _copy_without_history(self.net_)
+            copy_without_history(self.net_)
             if self._is_warm_start(incremental)
             else None
         )
@@ -694,99 +499,6 @@ class BaseSeq2Seq(BaseEstimator):
         ``fit`` with ``warm_start=True``, on a fitted estimator."""
         return (incremental or bool(self.warm_start)) and hasattr(self, "net_")
 
-    def _make_net(
-        self,
-        *,
-        n_samples: int,
-        seed: int,
-        valid: Any = None,
-        incremental: bool = False,
-    ) -> Seq2SeqNet:
-        """The skorch net around a new (untrained) module, initialised.
-
-        ``valid`` is ``(Encoded, trg)`` validation data given to ``fit``; without
-        it, early stopping holds out ``validation_fraction`` of the training data.
-        ``incremental`` (``partial_fit``) skips the check that the first chunk
-        is large enough for that split, which ``partial_fit`` does not use.
-        """
-        target_kind, criterion, criterion_kwargs = self._loss_spec()
-        device = resolve_device(self.device)
-        self.lr_ = (
-            default_lr(self.hidden_dim, self.architecture)
-            if self.lr is None
-            else self.lr
-        )
-        optimizer = OPTIMIZERS.get(self.optimizer, self.optimizer)
-        optimizer_kwargs: dict[str, Any] = {}
-        if optimizer in (torch.optim.Adam, torch.optim.AdamW):
-            # One fused kernel per step instead of several per parameter tensor
-            # (the largest per-batch cost on a GPU); same update rule.
-            optimizer_kwargs["optimizer__fused"] = True
-        collate = TrimPadding(
-            trim_target=target_kind == "tokens",
-            teacher_forcing=target_kind != "classes",
-        )
-        if valid is not None:
-            X_valid, trg_valid = valid
-            train_split = predefined_split(
-                BatchDataset(X_valid.data, X_valid.lengths, trg_valid, device=device)
-            )
-        elif (
-            self.early_stopping
-            and not incremental
-            and int(n_samples * self.validation_fraction) < 1
-        ):
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} of {n_samples} "
-                "samples leaves no validation sample for early_stopping; use more "
-                "data or a larger validation_fraction."
-            )
-        else:
-            train_split = (
-                ValidSplit(
-                    self.validation_fraction, stratified=False, random_state=seed
-                )
-                if self.early_stopping
-                else None
-            )
-        net_class: type[Seq2SeqNet] = Seq2SeqNet
-        accelerate_kwargs: dict[str, Any] = {"device": device}
-        if self.accelerator is not None:
-            # Hugging Face accelerate through skorch's AccelerateMixin: it places the
-            # module, optimizer and batches (several GPUs with `accelerate launch`).
-            net_class = accelerated_net_class()
-            accelerate_kwargs = {
-                "accelerator": self.accelerator,
-                "device": None,
-                # accelerate's print (main process only) when verbose, else nothing.
-                "callbacks__print_log__sink": (
-                    self.accelerator.print if self.verbose else _print_nothing
-                ),
-            }
-        net = net_class(
-            module=self._build_module(),
-            criterion=criterion,
-            optimizer=optimizer,
-            **optimizer_kwargs,
-            lr=self.lr_,
-            max_epochs=self.max_epochs,
-            batch_size=min(self.batch_size, n_samples),
-            iterator_train__shuffle=True,
-            iterator_train__collate_fn=collate,
-            iterator_valid__collate_fn=collate,
-            train_split=train_split,
-            callbacks=[
-                ("seeded_generator", SeededGenerator(seed)),
-                *self._callbacks(has_validation=train_split is not None),
-            ],
-            **accelerate_kwargs,
-            verbose=int(self.verbose > 0),
-            target_kind=target_kind,
-            **{f"criterion__{k}": v for k, v in criterion_kwargs.items()},
-        )
-        net.initialize()
-        return net
-
     def _train(
         self,
         X: Encoded,
@@ -818,19 +530,34 @@ class BaseSeq2Seq(BaseEstimator):
                 self._resolve_warmup_steps(
                     len(trg), holds_out=valid is None and self.early_stopping
                 )
-                net = self._make_net(
-                    n_samples=len(trg), seed=seed, valid=valid, incremental=incremental
+                net = make_net(
+                    self,
+                    n_samples=len(trg),
+                    seed=seed,
+                    valid=valid,
+                    incremental=incremental,
                 )
-            net.set_params(max_epochs=epochs, verbose=int(self.verbose > 0))
-            dict(net.callbacks_)["seeded_generator"].seed = seed
-            epochs_before = len(net.history)
-            with self._torch_threads(), _one_pass_on_all_data(net, incremental):
-                net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
-        self._check_divergence(net, incremental)
-        self._check_interrupted(net, len(net.history) - epochs_before, epochs)
+            with self._torch_threads():
+                epochs_run = train(
+                    net,
+                    X,
+                    trg,
+                    epochs=epochs,
+                    seed=seed,
+                    verbose=int(self.verbose > 0),
+                    incremental=incremental,
+                )
+        check_divergence(self, net, incremental)
+        check_interrupted(self, net, epochs_run, epochs)
         self.net_ = net
         self.n_epochs_ = len(net.history)
         self.history_ = history_frame(net.history.to_list())
+
+    def _net_for_loading(self) -> Seq2SeqNet:
+        """The persistence protocol (see ``sklearn_seq2seq._persistence``): an
+        initialised net for the fitted vocabularies, to load saved weights into."""
+        self._check_params_across()
+        return make_net(self, n_samples=self.batch_size, seed=0)
 
     def save(self, path: Any) -> None:
         """Save the fitted estimator to one file, safely (no pickle).
@@ -859,84 +586,8 @@ class BaseSeq2Seq(BaseEstimator):
         >>> np.allclose(load(path).predict_proba(X), clf.predict_proba(X))
         True
         """
-        from .._persistence._format import save
-
         check_is_fitted(self)
         save(self, path)
-
-    def _check_interrupted(self, net: Seq2SeqNet, epochs_run: int, epochs: int) -> None:
-        """Report a fit that ended before ``max_epochs`` for no reason of its own
-        (Ctrl-C: skorch ends the loop quietly on KeyboardInterrupt)."""
-        early_stopped = any(
-            isinstance(callback, EarlyStopping)
-            and callback.misses_ >= callback.patience
-            for _, callback in net.callbacks_
-        )
-        diverged = dict(net.callbacks_)["stop_on_non_finite_loss"].diverged_
-        self.interrupted_ = (
-            epochs_run < epochs and not early_stopped and diverged is None
-        )
-        if self.interrupted_:
-            warnings.warn(
-                f"Training was interrupted at epoch {epochs_run} of "
-                f"{epochs}: the model holds the weights of its last "
-                "completed epoch (interrupted_ is True). Fit again, or continue "
-                "with warm_start=True.",
-                UserWarning,
-                stacklevel=user_stacklevel(),
-            )
-
-    def _check_divergence(self, net: Seq2SeqNet, incremental: bool = False) -> None:
-        """Raise if the loss became NaN/inf, unless early stopping restored the
-        weights of a finite epoch (then warn). Warn if the loss rose back, unless
-        the epochs were ``partial_fit`` calls on different chunks (whose losses
-        need not be comparable)."""
-        diverged = dict(net.callbacks_)["stop_on_non_finite_loss"].diverged_
-        advice = (
-            f"Lower lr (it was {self.lr_:g}; try {self.lr_ / 5:g}), "
-            + (
-                "turn gradient clipping on (clip_grad_norm=1.0)"
-                if self.clip_grad_norm is None
-                else f"keep gradient clipping on (clip_grad_norm={self.clip_grad_norm})"
-            )
-            + ", and standardise float inputs and targets."
-        )
-        if diverged is None and incremental:
-            return
-        if diverged is None:
-            losses = [row["train_loss"] for row in net.history]
-            first, best, last = losses[0], min(losses), losses[-1]
-            # Lost more than half of what it had gained (or rose without ever
-            # improving): unstable training, not noise around a minimum.
-            rise = last - best
-            if rise > 0.5 * (first - best) and rise > 0.05 * abs(best) + 1e-12:
-                warnings.warn(
-                    f"Training was unstable: the training loss rose from {best:.4g} "
-                    f"(its lowest) to {last:.4g} at the last epoch. {advice}",
-                    ConvergenceWarning,
-                    stacklevel=4,
-                )
-            return
-        epoch, name, value = diverged
-        restored = any(
-            isinstance(callback, EarlyStopping)
-            and callback.load_best
-            and callback.best_model_weights_ is not None
-            for _, callback in net.callbacks_
-        )
-        if restored:
-            warnings.warn(
-                f"Training diverged: {name} became {value} at epoch {epoch}; "
-                "training stopped and the weights of the best epoch "
-                f"(by validation loss) were restored. {advice}",
-                ConvergenceWarning,
-                stacklevel=4,
-            )
-            return
-        raise ValueError(
-            f"Training diverged: {name} became {value} at epoch {epoch}, so the "
-            f"model is unusable. {advice}"
-        )
 
     @contextmanager
     def _torch_threads(self) -> Iterator[None]:

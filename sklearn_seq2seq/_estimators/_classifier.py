@@ -12,14 +12,16 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
-from skorch.callbacks import EpochScoring
 
 from .._data._codec import as_reusable
 from .._data._validation import IntervalNotBool as Interval
 from .._data._validation import _is_number, check_not_missing
 from .._docstrings import fill_doc
+from .._persistence import register
+from .._training._callbacks import epoch_scoring
+from .._utils import user_stacklevel
 from ..nn import build_sequence_classifier, build_transformer_classifier
-from ._base import BaseSeq2Seq, user_stacklevel
+from ._base import BaseSeq2Seq
 
 # Decoder steps before the softmax head; more only costs time and memory.
 MAX_OUTPUT_LENGTH = 10_000
@@ -28,6 +30,7 @@ _MISSING_LABELS = (
 )
 
 
+@register
 @fill_doc
 class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     """Sequence classifier: encoder, decoder of fixed length, Flatten, softmax.
@@ -41,74 +44,48 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
 
     Parameters
     ----------
-    architecture : {"rnn", "transformer"}, default="rnn"
-        ``"rnn"``: recurrent encoder and decoder (``cell`` picks GRU, LSTM or plain
-        RNN cells). ``"transformer"``: a Transformer encoder (Vaswani et al.,
-        2017; PyTorch's ``nn.TransformerEncoderLayer``, pre-norm), its states
-        averaged over the real positions, then a linear softmax layer: the classic
-        Transformer-encoder sequence classifier. ``depth`` counts its layers (the
-        first of a pair), ``hidden_dim`` is the model size, ``n_heads`` and
-        ``feedforward_dim`` shape the layers; ``output_length``, ``output_dim`` and
-        the recurrent-only parameters are ignored.
-        %(recurrent_only)s
+    %(classifier_architecture)s
     %(cell)s
-    hidden_dim : int, default=64
-        Size of the recurrent states.
-    embedding_dim : int, default=None
-        Size of token embeddings / input projections; ``None`` uses ``hidden_dim``.
-    depth : int or tuple of (int, int), default=1
-        Number of layers, or ``(encoder_layers, decoder_layers)``.
+    %(hidden_dim)s
+    %(embedding_dim)s
+    %(depth)s
     %(n_heads)s
     %(feedforward_dim)s
-    decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
-        Decoder mode (see :class:`Seq2SeqTransformer`); the decoder feeds back its own
-        ``output_dim`` outputs where the mode uses previous outputs.
-    attention : {"additive", "dot", "general", "concat"}, default="additive"
-        Attention score for ``decoder="attention"``.
+    %(decoder)s
+    %(attention)s
     %(input_feeding)s
-    tie_embeddings : bool, default=False
-        Ignored (with a ``UserWarning`` when True): the classifier's decoder has
-        no token embedding to tie. Kept so both estimators share their
-        parameters.
-    bidirectional : bool, default=False
-        Bidirectional encoder.
-    dropout : float, default=0.0
-        Dropout on embeddings, between layers and before output layers.
-    teacher_forcing_ratio : float, default=1.0
-        Not used by the classifier (its decoder has no target sequence to force);
-        kept so that both estimators share their parameters. Any other value than
-        1.0 warns, as scikit-learn's text vectorizers do for parameters they
-        ignore.
-    analyzer : {"word", "char", "bpe", "wordpiece", "unigram"}, default="word"
-        How string inputs are split into tokens: words, characters, or subword
-        pieces of a vocabulary of ``max_tokens`` ids learned in ``fit`` (BPE,
-        WordPiece or Unigram, trained by HuggingFace ``tokenizers``, an optional
-        dependency: ``pip install sklearn-seq2seq[subword]``).
-    lowercase : bool, default=False
-        Lowercase string inputs (and string tokens of token lists) before they are
-        split, as ``CountVectorizer`` does.
-    strip_accents : {"ascii", "unicode"}, default=None
-        Remove accents from string inputs after lowercasing, as
-        ``CountVectorizer`` does.
-    max_tokens : int, default=None
-        Most ids of the input vocabulary, counting padding and unknown, at least
-        5. Words and characters: the most frequent tokens are kept, None keeps
-        all. Subword analyzers: the subword vocabulary size; None means 1000.
-    input_kind : {"auto", "tokens", "continuous"}, default="auto"
-        How ``X`` is read (see :class:`Seq2SeqTransformer`): ``"auto"`` decides from
-        the dtype or the values, ``"tokens"`` reads every value as a token,
-        ``"continuous"`` reads numbers, integer arrays too, as continuous values.
+    %(classifier_tie_embeddings)s
+    %(bidirectional)s
+    %(dropout)s
+    %(classifier_teacher_forcing_ratio)s
+    %(classifier_analyzer)s
+    %(classifier_lowercase)s
+    %(classifier_strip_accents)s
+    %(classifier_max_tokens)s
+    %(input_kind)s
     output_length : int, default=10
         Decoder steps (the Keras seq2seq models' ``output_length``), at most
         10000.
     output_dim : int, default=10
         Size of each decoder output (the Keras seq2seq models' ``output_dim``).
-    %(schedule_parameters)s
-    label_smoothing : float, default=0.0
-        Label smoothing of the cross-entropy (PyTorch's ``label_smoothing``): the target
-        distribution puts ``1 - label_smoothing`` on the true class and spreads
-        ``label_smoothing`` uniformly over all classes.
-    %(training_parameters)s
+    %(max_epochs)s
+    %(batch_size)s
+    %(lr)s
+    %(lr_schedule)s
+    %(warmup_steps)s
+    %(classifier_label_smoothing)s
+    %(optimizer)s
+    %(clip_grad_norm)s
+    %(early_stopping)s
+    %(warm_start)s
+    %(validation_fraction)s
+    %(n_iter_no_change)s
+    %(callbacks)s
+    %(device)s
+    %(accelerator)s
+    %(n_jobs)s
+    %(random_state)s
+    %(verbose)s
 
     Attributes
     ----------
@@ -117,7 +94,10 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
     %(net_)s
     %(history_)s
     %(n_features_in_)s
-    %(training_attributes)s
+    %(lr_)s
+    %(warmup_steps_)s
+    %(n_epochs_)s
+    %(interrupted_)s
 
     See Also
     --------
@@ -392,14 +372,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         )
 
     def _validation_scoring(self) -> list:
-        return [
-            (
-                "valid_acc",
-                EpochScoring(
-                    _validation_accuracy, name="valid_acc", lower_is_better=False
-                ),
-            )
-        ]
+        return [epoch_scoring("valid_acc", _validation_accuracy, lower_is_better=False)]
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities.

@@ -14,7 +14,6 @@ from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
-from skorch.callbacks import EpochScoring
 
 from .._data._codec import SequenceCodec, as_reusable
 from .._data._subwords import SUBWORD_ANALYZERS
@@ -22,6 +21,9 @@ from .._data._validation import IntervalNotBool as Interval
 from .._data._validation import check_sequences, tokenize
 from .._data._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
 from .._docstrings import fill_doc
+from .._persistence import register
+from .._training._callbacks import epoch_scoring
+from .._utils import user_stacklevel
 from ..metrics import sequence_metric
 from ..nn import (
     beam_search,
@@ -31,18 +33,14 @@ from ..nn import (
     greedy_search,
     sample_search,
 )
-from ._base import (
-    INFERENCE_BATCH_SIZE,
-    BaseSeq2Seq,
-    _check_n_samples,
-    user_stacklevel,
-)
+from ._base import INFERENCE_BATCH_SIZE, BaseSeq2Seq, _check_n_samples
 
 # Decoding is sequential: beyond this many steps a prediction takes minutes.
 MAX_OUTPUT_LENGTH = 10_000
 TEXT_KINDS = ("str", "tokens")  # the kinds that lowercase applies to
 
 
+@register
 @fill_doc
 class Seq2SeqTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseSeq2Seq
@@ -60,66 +58,21 @@ class Seq2SeqTransformer(
 
     Parameters
     ----------
-    architecture : {"rnn", "transformer"}, default="rnn"
-        ``"rnn"``: recurrent encoder and decoder (``cell`` picks GRU, LSTM or plain
-        RNN cells). ``"transformer"``: a pre-norm Transformer
-        encoder–decoder (Vaswani et al., 2017) with sinusoidal positions, padding
-        and causal masks: ``depth`` counts its layers, ``hidden_dim`` is the model
-        size, ``n_heads`` and ``feedforward_dim`` shape the layers, ``dropout``
-        applies throughout. Decoding caches each layer's keys and values, so a
-        step does not recompute the prefix; ``predict_with_attention`` returns the
-        last decoder layer's cross-attention averaged over the heads.
-        %(recurrent_only)s
+    %(seq2seq_architecture)s
     %(cell)s
-    hidden_dim : int, default=64
-        Size of the recurrent states.
-    embedding_dim : int, default=None
-        Size of token embeddings (and of the projection of float inputs); ``None`` uses
-        ``hidden_dim``.
-    depth : int or tuple of (int, int), default=1
-        Number of layers, or ``(encoder_layers, decoder_layers)``. When they differ,
-        the top layers are aligned: decoder layer ``i`` counted from the top starts
-        from encoder layer ``i`` counted from the top; extra decoder layers start from
-        the encoder's top layer.
+    %(hidden_dim)s
+    %(embedding_dim)s
+    %(depth)s
     %(n_heads)s
     %(feedforward_dim)s
-    decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
-        Decoder mode. ``"simple"``: the context vector is the input at every step;
-        ``"feedback"``: the previous output is the input, the context only initialises
-        the state; ``"peek"``: previous output and context; ``"attention"``: previous
-        output and an attention context over all encoder states, recomputed every step.
-    attention : {"additive", "dot", "general", "concat"}, default="additive"
-        Attention score (``decoder="attention"`` only): Bahdanau's additive score or
-        Luong's dot, general and concat scores.
+    %(decoder)s
+    %(attention)s
     %(input_feeding)s
-    tie_embeddings : bool, default=False
-        Share one weight matrix between the decoder's input embedding and its
-        output projection (Press & Wolf, 2017; Inan et al., 2017): fewer
-        parameters, often better small models. Token targets and decoders that
-        read their previous output (``"feedback"``, ``"peek"``, ``"attention"``)
-        only; needs ``embedding_dim=None`` or ``== hidden_dim`` (else
-        ``ValueError``). Where there is nothing to tie (``decoder="simple"``,
-        float targets) it is ignored with a ``UserWarning``, so that a grid
-        search may cross it with ``decoder``.
-    bidirectional : bool, default=False
-        Bidirectional encoder; both directions are combined to ``hidden_dim``.
-    dropout : float, default=0.0
-        Dropout on embeddings, between layers and before the output layer.
-    teacher_forcing_ratio : float, default=1.0
-        Probability of feeding the true previous token while training, drawn per
-        step and per sequence (1 = always, 0 = always the model's own prediction).
-    analyzer : {"word", "char", "bpe", "wordpiece", "unigram"}, default="word"
-        How string inputs and targets are split into tokens (and predictions joined):
-        words separated by whitespace, characters, or subword pieces of a
-        vocabulary learned in ``fit`` (byte-pair encoding, WordPiece or the Unigram
-        language model, trained by HuggingFace ``tokenizers``, an optional
-        dependency: ``pip install sklearn-seq2seq[subword]``); ``X`` and ``y``
-        each get their own subword vocabulary of ``max_tokens`` ids, and
-        predictions are whole strings, joined back exactly as
-        :class:`~sklearn_seq2seq.SequenceVectorizer` does (see the user guide,
-        "Subword vocabularies"). Token lists are not analyzed (subword analyzers
-        reject them). ``source_analyzer`` and ``target_analyzer`` override it for
-        one side.
+    %(seq2seq_tie_embeddings)s
+    %(bidirectional)s
+    %(dropout)s
+    %(seq2seq_teacher_forcing_ratio)s
+    %(seq2seq_analyzer)s
     source_analyzer : {"word", "char", "bpe", "wordpiece", "unigram"}, default=None
         How ``X`` is split when it differs from the targets; None follows
         ``analyzer``. Grapheme-to-phoneme conversion, say, reads plain words by
@@ -131,27 +84,10 @@ class Seq2SeqTransformer(
         ``X``; None follows ``analyzer``. :meth:`score` and the package's scorers
         compare predictions over the target side's tokens. An autoencoder's target
         is ``X``, read by the source analyzer.
-    lowercase : bool, default=False
-        Lowercase ``X`` before it is split into tokens (string tokens of token lists
-        too), as ``CountVectorizer`` does; targets keep their case, except an
-        autoencoder's, which is ``X`` as the encoder reads it.
-    strip_accents : {"ascii", "unicode"}, default=None
-        Remove accents from ``X`` after lowercasing, as ``CountVectorizer`` does
-        (``"ascii"``: characters with a direct ASCII mapping only; ``"unicode"``:
-        any character, after NFKD normalization); targets keep theirs, as with
-        ``lowercase``.
-    max_tokens : int, default=None
-        Most ids of each vocabulary (``X`` and ``y`` separately), counting the
-        reserved ids (2 for ``X``: padding and unknown; 4 for ``y``: also
-        ``<bos>`` and ``<eos>``), at least 5. Words and characters: the most
-        frequent tokens are kept, None keeps all. Subword analyzers: the size of
-        the subword vocabularies; None means 1000.
-    input_kind : {"auto", "tokens", "continuous"}, default="auto"
-        How ``X`` is read. ``"auto"``: strings and token lists are tokens, integer
-        arrays token ids, float arrays (or sequences of floats) continuous values; a
-        list of sequences mixing ints and floats is ambiguous and raises.
-        ``"tokens"``: every value is a token. ``"continuous"``: numbers are
-        continuous values, integer arrays too (pixel counts, say).
+    %(seq2seq_lowercase)s
+    %(seq2seq_strip_accents)s
+    %(seq2seq_max_tokens)s
+    %(input_kind)s
     beam_width : int, default=1
         1 decodes greedily; more uses batched beam search.
     length_penalty : float, default=0.0
@@ -222,14 +158,24 @@ class Seq2SeqTransformer(
         compute it, over target tokens) in ``history_`` as ``valid_bleu``,
         ``valid_chrf`` or ``valid_exact_match``; early stopping then watches it
         instead of the validation loss. Token targets only.
-    %(schedule_parameters)s
-    label_smoothing : float, default=0.0
-        Label smoothing of the cross-entropy (PyTorch's ``label_smoothing``): the target
-        distribution puts ``1 - label_smoothing`` on the true token and spreads
-        ``label_smoothing`` uniformly over all ids of the target vocabulary; padding
-        positions are still ignored. Ignored (with a ``UserWarning``) for float targets,
-        which are learned with mean squared error.
-    %(training_parameters)s
+    %(max_epochs)s
+    %(batch_size)s
+    %(lr)s
+    %(lr_schedule)s
+    %(warmup_steps)s
+    %(seq2seq_label_smoothing)s
+    %(optimizer)s
+    %(clip_grad_norm)s
+    %(early_stopping)s
+    %(warm_start)s
+    %(validation_fraction)s
+    %(n_iter_no_change)s
+    %(callbacks)s
+    %(device)s
+    %(accelerator)s
+    %(n_jobs)s
+    %(random_state)s
+    %(verbose)s
 
     Attributes
     ----------
@@ -244,7 +190,10 @@ class Seq2SeqTransformer(
     autoencoder_ : bool
         Whether the model was fitted as an autoencoder (``autoencoder=True`` or
         ``y=None``): only then may ``score`` be called without ``y``.
-    %(training_attributes)s
+    %(lr_)s
+    %(warmup_steps_)s
+    %(n_epochs_)s
+    %(interrupted_)s
     target_mean_, target_scale_ : ndarray of shape (n_target_features,)
         Float targets only: the per-feature mean and standard deviation the
         targets were standardised with for training; predictions are mapped back.
@@ -573,14 +522,7 @@ class Seq2SeqTransformer(
             max_length_b=self.max_length_b,
             controls=self._controls(),
         )
-        return [
-            (
-                name,
-                EpochScoring(
-                    score, name=name, lower_is_better=False, use_caching=False
-                ),
-            )
-        ]
+        return [epoch_scoring(name, score, lower_is_better=False, use_caching=False)]
 
     def _early_stopping_monitor(self) -> tuple[str, bool]:
         if self.validation_scoring is None:

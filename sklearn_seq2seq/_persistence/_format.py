@@ -32,7 +32,16 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
-from skorch.history import History
+
+from .._data._codec import SequenceCodec
+from .._data._vocabulary import SOURCE_SPECIALS, TARGET_SPECIALS
+from .._training._fitting import (
+    history_frame,
+    history_from_rows,
+    history_rows,
+    resolve_device,
+)
+from ._registry import registered
 
 FORMAT_NAME = "sklearn_seq2seq"
 FORMAT_VERSION = 1
@@ -129,8 +138,6 @@ def _codec_state(codec: Any) -> dict[str, Any]:
 
 
 def _restore_codec(state: dict[str, Any]) -> Any:
-    from .._data._codec import SequenceCodec
-    from .._data._vocabulary import SOURCE_SPECIALS, TARGET_SPECIALS
 
     codec = SequenceCodec.__new__(SequenceCodec)
     vars(codec).update(state)
@@ -174,10 +181,7 @@ def save(estimator: Any, path: str | Path) -> None:
         or key == "_n_features_out"
     }
     net = estimator.net_
-    history = [
-        {key: value for key, value in row.items() if key != "batches"}
-        for row in net.history
-    ]
+    history = history_rows(net)
     # Copies: safetensors refuses tensors that share memory, which tied
     # parameters (tie_embeddings) do; the rebuilt module ties them again.
     tensors = {
@@ -304,14 +308,9 @@ def load(path: str | Path, device: str | None = None) -> Any:
     >>> list(load(path).predict(X[:2])) == list(model.predict(X[:2]))
     True
     """
-    from .._estimators._base import history_frame, resolve_device
-    from .._estimators._classifier import Seq2SeqClassifier
-    from .._estimators._seq2seq import Seq2SeqTransformer
-
-    classes = {cls.__name__: cls for cls in (Seq2SeqTransformer, Seq2SeqClassifier)}
     config, weights = _read(path)
     try:
-        cls = classes[config["class"]]
+        cls = registered(config["class"])
         params = _from_json(config["params"])
         estimator = cls(**params)
         if device is not None:
@@ -326,14 +325,13 @@ def load(path: str | Path, device: str | None = None) -> Any:
                 stacklevel=2,
             )
             estimator.set_params(device="cpu")
-        estimator._check_params_across()
         for key, value in _from_json(config["fitted"]).items():
             setattr(estimator, key, value)
         estimator.source_codec_ = _restore_codec(_from_json(config["source_codec"]))
         if config.get("target_codec") is not None:
             estimator.target_codec_ = _restore_codec(_from_json(config["target_codec"]))
         tensors = load_tensors(weights)
-        net = estimator._make_net(n_samples=estimator.batch_size, seed=0)
+        net = estimator._net_for_loading()
         module_state = {
             key.removeprefix("module."): value
             for key, value in tensors.items()
@@ -342,9 +340,7 @@ def load(path: str | Path, device: str | None = None) -> Any:
         net.module_.load_state_dict(module_state, strict=True)
         _restore_optimizer(net, config["optimizer"], tensors)
         history = _from_json(config["history"])
-        net.history_ = History(
-            [dict(row, batches=[]) for row in history]  # skorch rows have batches
-        )
+        net.history_ = history_from_rows(history)
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, RuntimeError, SafetensorError) as error:

@@ -22,18 +22,16 @@ It customises skorch only through its documented extension points:
 
 from __future__ import annotations
 
-import math
-import re
-import sys
 from typing import Any
 
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, LRScheduler, PrintLog
+from skorch.callbacks import PrintLog
 from skorch.utils import to_tensor
 from torch.utils.data import default_collate
 
 from .._data._vocabulary import PAD_INDEX
+from ._callbacks import TerminalPrintLog
 
 
 def flatten_rnn_weights(module: torch.nn.Module) -> None:
@@ -136,99 +134,6 @@ class TrimPadding:
             X = {**X, "trg_input": y[:, :-1]}
             y = y[:, 1:]
         return X, y
-
-
-class SeededGenerator(Callback):
-    """Give the module (``module_.generator``) a random generator seeded with
-    ``seed`` for the time of a fit, and take it back after (generators do not
-    pickle). The teacher-forcing draws of ``teacher_forcing_ratio < 1`` use it, so
-    that they depend on the estimator's ``random_state`` only."""
-
-    def __init__(self, seed: int = 0) -> None:
-        self.seed = seed
-
-    def on_train_begin(self, net: Any, **kwargs: Any) -> None:
-        # Where the module is (skorch's ``device`` is None under accelerate).
-        device = next(net.module_.parameters()).device
-        net.module_.generator = torch.Generator(device=device).manual_seed(self.seed)
-
-    def on_train_end(self, net: Any, **kwargs: Any) -> None:
-        net.module_.generator = None
-
-
-class StopOnNonFiniteLoss(Callback):
-    """Stop training at the end of the first epoch whose loss is NaN or infinite.
-
-    It records where training diverged (``diverged_`` = ``(epoch, name, value)``)
-    and interrupts the loop the way skorch expects (``KeyboardInterrupt``, caught by
-    ``partial_fit``), so that the other callbacks' ``on_train_end`` still run:
-    ``EarlyStopping(load_best=True)`` then restores the best weights. The estimator
-    turns the record into an error or a warning.
-    """
-
-    def on_train_begin(self, net: Any, **kwargs: Any) -> None:
-        self.diverged_: tuple[int, str, float] | None = None
-
-    def on_epoch_end(self, net: Any, **kwargs: Any) -> None:
-        row = net.history[-1]
-        for name in ("train_loss", "valid_loss"):
-            value = row.get(name)
-            if value is not None and not math.isfinite(value):
-                self.diverged_ = (row["epoch"], name, value)
-                raise KeyboardInterrupt
-
-
-class NoamSchedule:
-    """Learning-rate factor of the Noam schedule (Vaswani et al., 2017), for
-    ``torch.optim.lr_scheduler.LambdaLR``: linear warm-up over ``warmup_steps``
-    optimizer steps to the full learning rate, then decay with the inverse square
-    root of the step, ``min(s / w, sqrt(w / s))`` at step ``s = index + 1``.
-
-    The peak is the optimizer's learning rate itself (fairseq's
-    ``inverse_sqrt`` convention), not the paper's ``d_model ** -0.5`` scale.
-    A class, not a lambda, so that the net pickles.
-
-    Parameters
-    ----------
-    warmup_steps : int
-        Optimizer steps of the warm-up (>= 1).
-    """
-
-    def __init__(self, warmup_steps: int) -> None:
-        self.warmup_steps = warmup_steps
-
-    def __call__(self, index: int) -> float:
-        step = index + 1
-        return min(step / self.warmup_steps, math.sqrt(self.warmup_steps / step))
-
-
-class BatchLRScheduler(LRScheduler):
-    """skorch's ``LRScheduler`` stepped every optimizer step, which resumes at the
-    right step when training continues (``warm_start``, a loaded model).
-
-    skorch restarts a scheduler at the number of *epochs* trained; a per-batch
-    schedule must restart at the number of optimizer steps, which skorch counts
-    (``batch_idx_``, from the history's ``train_batch_count``).
-    """
-
-    def _get_scheduler(self, net: Any, policy: Any, **scheduler_kwargs: Any) -> Any:
-        scheduler_kwargs.setdefault("last_epoch", self.batch_idx_ - 1)
-        return policy(net.optimizer_, **scheduler_kwargs)
-
-
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
-
-
-class TerminalPrintLog(PrintLog):
-    """skorch's epoch table, coloured only when printed to a terminal: a log piped
-    to a file (``tee``) or captured holds plain text."""
-
-    def format_row(self, row: Any, key: str, color: str) -> str:
-        text = super().format_row(row, key, color)
-        stream = sys.stdout
-        if not (hasattr(stream, "isatty") and stream.isatty()):
-            text = _ANSI_ESCAPE.sub("", text)
-        return text
 
 
 class Seq2SeqNet(NeuralNet):

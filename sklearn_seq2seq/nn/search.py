@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypedDict
 import torch
 from torch import Tensor
 
-from .._data._vocabulary import PAD_INDEX
+from ._specials import PAD_INDEX
 from .._docstrings import docdict, fill_doc
 from .model import EncoderDecoder
 
