@@ -8,6 +8,10 @@ import sys
 
 import sklearn
 
+# Sequences decoded or scored at once: larger than training batches (no gradients
+# to keep); the networks give every sequence the same result whatever its batch.
+INFERENCE_BATCH_SIZE = 256
+
 _INTERNAL_DIRS = (
     os.path.dirname(os.path.abspath(__file__)) + os.sep,
     os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep,

@@ -1,4 +1,10 @@
-"""Turn strings or token sequences into padded arrays of token ids, and back."""
+"""Turn strings or token sequences into padded arrays of token ids, and back.
+
+:class:`SequenceVectorizer` is the public face of the reader the estimators use
+(``sklearn_seq2seq._data._codec.SequenceCodec``): the same tokenizing, vocabulary
+and decoding rules, with its own parameter checks and output layout (``max_length``,
+``padding``, ``truncating``, ``dtype``).
+"""
 
 from __future__ import annotations
 
@@ -13,30 +19,17 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._data._subwords import (
-    SUBWORD_ANALYZERS,
-    decode_pieces,
-    encode_pieces,
-    is_subword,
-    train_tokenizer,
-    vocabulary,
-)
+from ._data._codec import SequenceCodec
+from ._data._subwords import SUBWORD_ANALYZERS, import_tokenizers, is_subword
 from ._data._validation import IntervalNotBool as Interval  # max_length=True is no 1
-from ._data._validation import (
-    check_not_missing,
-    check_sequences,
-    check_token_sequences,
-    standardize,
-)
+from ._data._validation import check_not_missing
 from ._data._vocabulary import (
     PAD_INDEX,
     PAD_TOKEN,
     UNK_INDEX,
     UNK_TOKEN,
-    learn_vocabulary,
     pad_sequences,
     sort_tokens_by_frequency,
-    to_ids,
 )
 
 __all__ = [
@@ -222,55 +215,44 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         self.vocabulary = vocabulary
         self.dtype = dtype
 
-    def _documents(self, X: Any) -> list[str]:
-        """Subword analyzers: the strings of ``X``, standardized."""
-        sequences, kind = check_sequences(X, name="X")
-        if kind == "tokens":
-            raise ValueError(
-                f"analyzer={self.analyzer!r} splits strings into subwords, but X "
-                "holds token sequences: pass strings (e.g. ' '.join(tokens)), or "
-                "use analyzer='word'."
-            )
-        return [
-            standardize(doc, lowercase=self.lowercase, strip_accents=self.strip_accents)
-            for doc in sequences
-        ]
-
-    def _tokenize(self, X: Any) -> tuple[list[list[Hashable]], str]:
-        """The token lists of ``X``, and whether it held strings (``"str"``) or
-        token sequences (``"tokens"``)."""
-        if is_subword(self.analyzer):
-            return encode_pieces(self.tokenizer_, self._documents(X), 2), "str"
-        return check_token_sequences(
-            X,
+    def _reader(self) -> SequenceCodec:
+        """The estimators' reader, set as the parameters say (read at every call,
+        as `transform` always has)."""
+        return SequenceCodec(
+            "X",
+            target=False,
             analyzer=self.analyzer,
             lowercase=self.lowercase,
             strip_accents=self.strip_accents,
-            name="X",
+            min_frequency=self.min_frequency,
+            max_tokens=self.max_tokens,
         )
 
-    def _fit_sequences(self, X: Any) -> list[list[Hashable]]:
-        """Train the subword tokenizer if there is one; the token lists of ``X``.
+    def _fitted_reader(self) -> SequenceCodec:
+        """The reader with the fitted vocabulary, taken from the public fitted
+        attributes (so a vectorizer pickled before this reader reads the same)."""
+        reader = self._reader()
+        subword = is_subword(self.analyzer)
+        # Fitted before _fitted_on_strings existed, or without fit: lists, as then.
+        strings = subword or getattr(self, "_fitted_on_strings", False)
+        reader.use_vocabulary(
+            "str" if strings else "tokens",
+            list(self.tokens_),
+            self.vocabulary_,
+            tokenizer_json=self.tokenizer_.to_str() if subword else None,
+        )
+        return reader
 
-        Also remembers whether ``X`` held strings, which `inverse_transform` of a
-        character analyzer joins back."""
-        if not is_subword(self.analyzer):
-            tokens, kind = self._tokenize(X)
-            self._fitted_on_strings = kind == "str"
-            return tokens
-        if self.vocabulary is not None:
+    def _check_dtype(self) -> np.dtype:
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError as exc:
             raise ValueError(
-                f"vocabulary cannot be given with analyzer={self.analyzer!r}, "
-                "which learns its own subword vocabulary; use analyzer='word'."
-            )
-        self.tokenizer_ = train_tokenizer(
-            self._documents(X),
-            self.analyzer,
-            vocab_size=self.max_tokens,
-            specials=(self.pad_token, self.unk_token),
-        )
-        self._fitted_on_strings = True
-        return self._tokenize(X)[0]
+                f"dtype must be an integer dtype, got {self.dtype!r}."
+            ) from exc
+        if dtype.kind not in "iu":
+            raise ValueError(f"dtype must be an integer dtype, got {dtype}.")
+        return dtype
 
     def _check_fixed_vocabulary(self) -> list[Hashable]:
         vocabulary = self.vocabulary
@@ -311,49 +293,45 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             )
         return tokens
 
-    def _learn_vocabulary(self, sequences: list[list[Hashable]]) -> list[Hashable]:
-        if is_subword(self.analyzer):
-            return list(vocabulary(self.tokenizer_)[2:])  # the tokenizer's ids
-        return learn_vocabulary(
-            sequences,
-            reserved=(self.pad_token, self.unk_token),
-            min_frequency=self.min_frequency,
-            max_tokens=None if self.max_tokens is None else self.max_tokens - 2,
-        )
-
-    def _fit(self, sequences: list[list[Hashable]]) -> None:
-        try:
-            dtype = np.dtype(self.dtype)
-        except TypeError as exc:
+    def _fit(self, X: Any) -> tuple[SequenceCodec, list[list[Hashable]]]:
+        """Learn the vocabulary (or take the fixed one) and `max_length_` from
+        ``X``; the reader and the token lists of ``X``."""
+        if is_subword(self.analyzer) and self.vocabulary is not None:
             raise ValueError(
-                f"dtype must be an integer dtype, got {self.dtype!r}."
-            ) from exc
-        if dtype.kind not in "iu":
-            raise ValueError(f"dtype must be an integer dtype, got {dtype}.")
-
-        if self.vocabulary is not None:
-            tokens = self._check_fixed_vocabulary()
-        else:
-            tokens = self._learn_vocabulary(sequences)
-        n_ids = len(tokens) + 2
+                f"vocabulary cannot be given with analyzer={self.analyzer!r}, "
+                "which learns its own subword vocabulary; use analyzer='word'."
+            )
+        reader = self._reader()
+        kind, content = reader.read_sequences(X)
+        dtype = self._check_dtype()
+        fixed = None if self.vocabulary is None else self._check_fixed_vocabulary()
+        tokens = reader.learn(kind, content, fixed=fixed)
+        n_ids = reader.vocab_size
         if n_ids - 1 > np.iinfo(dtype).max:
             raise ValueError(
                 f"dtype {dtype} cannot hold {n_ids} token ids; use a wider dtype."
             )
 
-        self.vocabulary_ = {token: i for i, token in enumerate(tokens, start=2)}
+        if reader.is_subword:
+            tokenizers = import_tokenizers(self.analyzer)
+            self.tokenizer_ = tokenizers.Tokenizer.from_str(reader.tokenizer_json_)
+        # Remembered for inverse_transform: a character analyzer joins strings back.
+        self._fitted_on_strings = kind == "str"
+        self.vocabulary_ = reader.stoi_
         self.tokens_ = np.empty(n_ids, dtype=object)
         # Assigned one by one: tuple tokens must not become array dimensions.
-        for i, token in enumerate([self.pad_token, self.unk_token, *tokens]):
+        for i, token in enumerate(reader.itos_):
             self.tokens_[i] = token
         if self.max_length is None:
-            self.max_length_ = max(1, max(len(tokens) for tokens in sequences))
+            self.max_length_ = max(1, reader.max_length_)
         else:
             self.max_length_ = int(self.max_length)
+        return reader, tokens
 
-    def _transform(self, sequences: list[list[Hashable]]) -> np.ndarray:
+    def _layout(self, ids: list[list[int]]) -> np.ndarray:
+        """Token ids as the 2-D array of `transform`."""
         return pad_sequences(
-            to_ids(sequences, self.vocabulary_),
+            ids,
             self.max_length_,
             padding=self.padding,
             truncating=self.truncating,
@@ -378,7 +356,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         self : SequenceVectorizer
             The fitted vectorizer.
         """
-        self._fit(self._fit_sequences(X))
+        self._fit(X)
         return self
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -397,9 +375,8 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         ids : ndarray of shape (n_samples, `max_length_`)
             Token ids, padded with 0.
         """
-        sequences = self._fit_sequences(X)
-        self._fit(sequences)
-        return self._transform(sequences)
+        reader, tokens = self._fit(X)
+        return self._layout(reader.to_ids(tokens))
 
     def transform(self, X):
         """Map documents to a padded array of token ids.
@@ -423,12 +400,11 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             # A fixed vocabulary and length leave nothing to learn: usable without
             # fit, as CountVectorizer with a vocabulary (e.g. rebuilt from JSON).
             self._validate_params()
-            self._fit([])
-            tokens, kind = self._tokenize(X)
-            self._fitted_on_strings = kind == "str"  # what fit would have seen
-            return self._transform(tokens)
+            reader, tokens = self._fit(X)  # learns no tokens, only what X holds
+            return self._layout(reader.to_ids(tokens))
         check_is_fitted(self)
-        return self._transform(self._tokenize(X)[0])
+        reader = self._fitted_reader()
+        return self._layout(reader.to_ids(reader.split(*reader.read_sequences(X))))
 
     def inverse_transform(self, X):
         """Map an id array back to token lists, or to strings where they join back.
@@ -479,21 +455,8 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 f"X contains the id {X[row, col]} at row {row}, column {col}, outside "
                 f"the vocabulary range [0, {n_ids - 1}]."
             )
-        result = np.empty(X.shape[0], dtype=object)
-        subword = is_subword(self.analyzer)
-        # Fitted before this attribute existed, or without fit: lists, as then.
-        characters = self.analyzer == "char" and getattr(
-            self, "_fitted_on_strings", False
-        )
-        for row, ids in enumerate(X):
-            tokens = self.tokens_[ids[ids != self.pad_index]].tolist()
-            if subword:
-                result[row] = decode_pieces(self.tokenizer_, tokens)
-            elif characters:
-                result[row] = "".join(tokens)
-            else:
-                result[row] = tokens
-        return result
+        reader = self._fitted_reader()
+        return reader.join(reader.id_tokens(X), words=False)
 
     def get_feature_names_out(self, input_features=None):
         """Get output feature names: one per position.

@@ -16,9 +16,25 @@ from sklearn.utils.estimator_checks import (
 TINY = dict(hidden_dim=8, max_epochs=2, batch_size=16, random_state=0, device="cpu")
 DECODERS = ["simple", "feedback", "peek", "attention"]
 
-# Reversal of short digit sequences, and 24 samples of the other input kinds.
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
+# The toy task: reversal of short digit sequences.
+REVERSAL_SOURCES = ("1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1")
+
+
+def reverse_words(text: str) -> str:
+    """The words of ``text`` in reverse order: the reversal task's target."""
+    return " ".join(reversed(text.split()))
+
+
+def reversal_data(n_distinct: int = 6, repeat: int = 4) -> tuple[list[str], list[str]]:
+    """``(X, y)`` of the reversal task: the first ``n_distinct`` of
+    ``REVERSAL_SOURCES``, ``repeat`` times over, and each of them reversed."""
+    X = list(REVERSAL_SOURCES[:n_distinct]) * repeat
+    return X, [reverse_words(x) for x in X]
+
+
+# 24 reversal pairs, and 24 samples of the other input kinds. Fewer samples: a
+# prefix (``X_FLOAT[:12]`` is what ``default_rng(0).normal(size=(12, 4, 2))`` gives).
+X_TEXT, Y_TEXT = reversal_data()
 X_FLOAT = np.random.default_rng(0).normal(size=(24, 4, 2)).astype(np.float32)
 X_IDS = np.array([[5, 6, 7, 0], [8, 9, 0, 0], [5, 5, 5, 5]] * 8)
 

@@ -15,9 +15,9 @@ accelerate = pytest.importorskip("accelerate")
 
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, load  # noqa: E402
 
+from _s2s_shared import X_TEXT, Y_TEXT  # noqa: E402
+
 KW = dict(hidden_dim=8, max_epochs=3, batch_size=8, random_state=0, device="cpu")
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
 LABELS = [len(x.split()) % 2 for x in X_TEXT]
 NETWORKS = {
     "attention": dict(decoder="attention"),

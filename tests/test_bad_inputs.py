@@ -6,6 +6,7 @@ tiny and trained for one epoch: only behaviour is checked, never quality.
 """
 
 import copy
+import re
 import warnings
 from numbers import Integral, Real
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, InvalidParameterError
 
 from sklearn_seq2seq import (
@@ -23,11 +25,13 @@ from sklearn_seq2seq import (
 )
 from sklearn_seq2seq._data._codec import SequenceCodec
 
+from _s2s_shared import DECODERS, reversal_data
+from _s2s_shared import X_FLOAT as X_FLOAT_24
+
 KW = dict(hidden_dim=4, max_epochs=1, batch_size=8, random_state=0, device="cpu")
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 3
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
+X_TEXT, Y_TEXT = reversal_data(n_distinct=4, repeat=3)  # 12 samples
 LABELS = np.arange(12) % 2
-X_FLOAT = np.random.default_rng(0).normal(size=(12, 4, 2)).astype(np.float32)
+X_FLOAT = X_FLOAT_24[:12]
 IDS = np.array([[1, 2, 3], [4, 5, 0]] * 6)
 ESTIMATORS = [Seq2SeqTransformer, Seq2SeqClassifier]
 
@@ -39,6 +43,21 @@ def fit(estimator_class, X, y=None, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # unstable one-epoch training
         return estimator_class(**{**KW, **params}).fit(X, y)
+
+
+def target_words(model):
+    """The words a Seq2SeqTransformer fitted on text can predict (no specials)."""
+    return set(model.target_codec_.itos_[4:])
+
+
+def assert_labels_follow_proba(classifier, X):
+    """predict gives, per sample, the class of highest predict_proba."""
+    proba = classifier.predict_proba(X)
+    assert proba.shape == (len(X), len(classifier.classes_))
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_array_equal(
+        classifier.predict(X), classifier.classes_[proba.argmax(axis=1)]
+    )
 
 
 def source_kind(X, **params):
@@ -101,7 +120,7 @@ def test_input_kind_settles_ambiguous_rows():
     rows = [[0, 1, 2]] + [[0.5, 0.25, 0.125]] * 11
     continuous = fit(Seq2SeqClassifier, rows, input_kind="continuous")
     assert continuous.source_codec_.kind_ == "scalars"
-    assert continuous.predict(rows[:2]).shape == (2,)
+    assert_labels_follow_proba(continuous, rows[:2])
     tokens = fit(Seq2SeqTransformer, rows, Y_TEXT, input_kind="tokens")
     assert tokens.source_codec_.kind_ == "tokens"
     assert 0.5 in tokens.source_codec_.stoi_ and 0 in tokens.source_codec_.stoi_
@@ -211,14 +230,18 @@ def test_score_without_y_needs_an_autoencoder():
     model = fit(Seq2SeqTransformer, X_TEXT, Y_TEXT)
     with pytest.raises(ValueError, match=r"score needs y.*autoencoder=True"):
         model.score(X_TEXT)
-    assert isinstance(model.score(X_TEXT, Y_TEXT), float)
+    expected = bleu_score(Y_TEXT, model.predict(X_TEXT), effective_order=True)
+    assert model.score(X_TEXT, Y_TEXT) == pytest.approx(expected)
     assert not model.autoencoder_
     for autoencoder in (
         fit(Seq2SeqTransformer, X_TEXT),
         fit(Seq2SeqTransformer, X_TEXT, Y_TEXT, autoencoder=True),
     ):
         assert autoencoder.autoencoder_
-        assert 0 <= autoencoder.score(X_TEXT) <= 100
+        # Scored against X itself (autoencoder=True: whatever y was given).
+        expected = bleu_score(X_TEXT, autoencoder.predict(X_TEXT), effective_order=True)
+        assert autoencoder.score(X_TEXT) == pytest.approx(expected)
+        assert autoencoder.score(X_TEXT, Y_TEXT) == pytest.approx(expected)
 
 
 # -- 5. unknown tokens and lowercase ---------------------------------------------------
@@ -305,7 +328,6 @@ OPTIONS = {
     "beam-2": {"beam_width": 2},
     "lstm-bidirectional-depth-2": {"cell": "lstm", "bidirectional": True, "depth": 2},
 }
-DECODERS = ["simple", "feedback", "peek", "attention"]
 INPUTS = {"tokens": X_TEXT, "floats": X_FLOAT}
 
 
@@ -322,13 +344,18 @@ def test_every_option_with_every_decoder(estimator, decoder, option, input_name)
         model = fit(estimator, X, Y_TEXT, **params)
         y_pred = model.predict(X[:3])
         assert y_pred.shape == (3,) and all(isinstance(p, str) for p in y_pred)
-        assert model.transform(X[:3]).shape == (3, KW["hidden_dim"])
+        # Strings of target words: the digits of Y_TEXT, no special token.
+        assert {w for p in y_pred for w in p.split()} <= target_words(model), y_pred
+        features = model.transform(X[:3])
+        assert features.shape == (3, KW["hidden_dim"])
+        # A sample's features do not depend on the batch (padding of the others).
+        np.testing.assert_allclose(
+            model.transform(X[:1]), features[:1], rtol=1e-5, atol=1e-6
+        )
     else:
         model = fit(estimator, X, **params)
-        proba = model.predict_proba(X[:3])
-        assert proba.shape == (3, 2)
-        np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
-        assert set(model.predict(X[:3])) <= {0, 1}
+        assert list(model.classes_) == [0, 1]
+        assert_labels_follow_proba(model, X[:3])
     if params.get("early_stopping"):
         assert "valid_loss" in model.history_
 
@@ -338,7 +365,15 @@ def test_float_targets_with_every_decoder(decoder):
     model = fit(
         Seq2SeqTransformer, X_TEXT, X_FLOAT, decoder=decoder, early_stopping=True
     )
-    assert model.predict(X_TEXT[:2]).shape == (2, 4, 2)
+    y_pred = model.predict(X_TEXT)
+    assert y_pred.shape == X_FLOAT.shape and np.isfinite(y_pred).all()
+    # score is the documented variance-weighted R² of the flattened sequences.
+    expected = r2_score(
+        X_FLOAT.reshape(len(X_FLOAT), -1),
+        y_pred.reshape(len(y_pred), -1),
+        multioutput="variance_weighted",
+    )
+    assert model.score(X_TEXT, X_FLOAT) == pytest.approx(expected)
 
 
 # -- 7. max_output_length and other sizes are bounded ----------------------------------
@@ -397,10 +432,29 @@ def test_every_integer_parameter_is_checked_for_bools():
         assert not interval.is_satisfied_by(True)
 
 
-def test_verbose_true_means_one():
-    assert fit(Seq2SeqClassifier, X_TEXT, verbose=False).predict(X_TEXT[:1]).shape == (
-        1,
-    )
+def _without_durations(table: str) -> list[str]:
+    """The lines of an epoch table without its last column, the epoch's duration."""
+    return [re.sub(r"\s+\d+\.\d+$", "", line) for line in table.splitlines()]
+
+
+def test_verbose_true_means_one(capsys):
+    """verbose=True (common in scikit-learn) is verbose=1: the epoch table, printed
+    once with one row per epoch, and no progress bar (that is verbose=2)."""
+    model = fit(Seq2SeqClassifier, X_TEXT, verbose=True, max_epochs=2)
+    as_true = capsys.readouterr()
+    fit(Seq2SeqClassifier, X_TEXT, verbose=1, max_epochs=2)
+    as_one = capsys.readouterr()
+    assert as_true.out, "verbose=True printed no epoch table (read as verbose=0)"
+    header, rule, *rows = as_true.out.splitlines()
+    assert header.split()[:2] == ["epoch", "train_loss"]
+    assert set(rule) == {"-", " "}
+    assert [row.split()[0] for row in rows] == ["1", "2"]
+    assert len(rows) == len(model.history_)
+    # The same table as verbose=1 prints, the epochs' durations aside.
+    assert _without_durations(as_true.out) == _without_durations(as_one.out)
+    # No progress bar: tqdm would draw "0/2 [00:00<?, ?it/s]" on stderr.
+    assert "it/s" not in as_true.err and "\r" not in as_true.err + as_true.out
+    assert "progress_bar" not in dict(model.net_.callbacks_)
 
 
 def generator(items):
@@ -410,14 +464,28 @@ def generator(items):
 def test_generators_are_read_once():
     autoencoder = fit(Seq2SeqTransformer, generator(X_TEXT))
     assert autoencoder.source_codec_.kind_ == "str" and len(autoencoder.history_) == 1
+    # Trained on the generators' items: as on the lists themselves.
+    assert list(autoencoder.source_codec_.itos_) == list(
+        fit(Seq2SeqTransformer, X_TEXT).source_codec_.itos_
+    )
     model = fit(Seq2SeqTransformer, generator(X_TEXT), generator(Y_TEXT))
-    assert model.predict(generator(X_TEXT[:2])).shape == (2,)
-    assert model.transform(generator(X_TEXT[:2])).shape == (2, KW["hidden_dim"])
-    assert 0 <= model.score(generator(X_TEXT), generator(Y_TEXT)) <= 100
-    assert 0 <= autoencoder.score(generator(X_TEXT)) <= 100
+    # Every method reads a generator as the list of its items.
+    assert list(model.predict(generator(X_TEXT[:2]))) == list(model.predict(X_TEXT[:2]))
+    np.testing.assert_array_equal(
+        model.transform(generator(X_TEXT[:2])), model.transform(X_TEXT[:2])
+    )
+    assert model.score(generator(X_TEXT), generator(Y_TEXT)) == model.score(
+        X_TEXT, Y_TEXT
+    )
+    assert autoencoder.score(generator(X_TEXT)) == autoencoder.score(X_TEXT)
     classifier = fit(Seq2SeqClassifier, generator(X_TEXT), generator(LABELS))
-    assert classifier.predict_proba(generator(X_TEXT[:2])).shape == (2, 2)
-    assert 0 <= classifier.score(generator(X_TEXT), generator(LABELS)) <= 1
+    np.testing.assert_array_equal(
+        classifier.predict_proba(generator(X_TEXT[:2])),
+        classifier.predict_proba(X_TEXT[:2]),
+    )
+    assert classifier.score(generator(X_TEXT), generator(LABELS)) == (
+        classifier.score(X_TEXT, LABELS)
+    )
     vectorizer = SequenceVectorizer()
     np.testing.assert_array_equal(
         vectorizer.fit_transform(generator(X_TEXT)), vectorizer.transform(X_TEXT)

@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # every test runs a benchmark script in a new process
+
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_seq2seq.py"
 MODES = ("simple", "feedback", "peek", "attention")
 TITLES = ("Training:", "Prediction:", "Beam search", "Peak memory")

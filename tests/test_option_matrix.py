@@ -5,10 +5,12 @@ import copy
 
 import numpy as np
 import pytest
+import torch
 
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, load
 
-TINY = dict(hidden_dim=8, max_epochs=2, batch_size=16, random_state=0, device="cpu")
+from _s2s_shared import TINY, X_TEXT, Y_TEXT
+
 TRAINED = dict(TINY, hidden_dim=16, max_epochs=15)
 NETWORKS = {
     "simple": dict(decoder="simple"),
@@ -17,8 +19,6 @@ NETWORKS = {
     "attention": dict(decoder="attention"),
     "transformer": dict(architecture="transformer", n_heads=2),
 }
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
 X_NEW = ["1 2 3", "9 9 9 9 9", "5", "8 7 6 5 4 3 2"]
 DECODING = {
     "greedy": dict(decoding="greedy"),
@@ -90,10 +90,21 @@ def test_nbest_and_score_samples_with_every_network(fitted):
 
 
 def test_replace_unknown_needs_attention_weights(fitted):
+    """With attention weights (the attention decoder, the Transformer) each <unk>
+    the model predicts becomes a source token, unknown words included; without
+    them predict refuses."""
     name, model = fitted
     model = copy.deepcopy(model).set_params(replace_unknown=True)
     if name in ("attention", "transformer"):
-        assert len(model.predict(X_NEW)) == len(X_NEW)
+        sources = [*X_NEW, "zz 9 yy", "qq zz"]  # words never seen in training
+        assert not any("<unk>" in p for p in model.predict(sources))
+        # With <unk> forced at every step, every output word is copied.
+        unk = model.target_codec_.itos_.index("<unk>")
+        with torch.no_grad():
+            model.net_.module_.decoder.output_layer.bias[unk] += 1e3
+        copied = model.predict(sources)
+        for source, words in zip(sources, _words(copied)):
+            assert words and set(words) <= set(source.split()), (source, words)
     else:
         with pytest.raises(ValueError, match="replace_unknown"):
             model.predict(X_NEW)

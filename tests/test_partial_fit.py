@@ -6,10 +6,9 @@ import torch
 
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, load
 
+from _s2s_shared import DECODERS, X_TEXT, Y_TEXT
+
 KW = dict(hidden_dim=8, batch_size=8, random_state=0, device="cpu")
-DECODERS = ["simple", "feedback", "peek", "attention"]
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
 LABELS = ["long" if len(s.split()) > 2 else "short" for s in X_TEXT]
 
 

@@ -73,6 +73,7 @@ print(json.dumps(out, default=lambda value: value.tolist()))
 """
 
 
+@pytest.mark.slow
 def test_load_in_a_fresh_process_gives_identical_predictions(tmp_path):
     """Save every estimator x input/target kind x decoder here, load them all in a
     new interpreter: the same predictions (probabilities for the classifier)."""

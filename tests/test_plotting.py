@@ -10,12 +10,13 @@ from sklearn.exceptions import NotFittedError
 from sklearn_seq2seq import Seq2SeqTransformer
 from sklearn_seq2seq.plotting import plot_attention, plot_history
 
+from _s2s_shared import reversal_data
+
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 plt = pytest.importorskip("matplotlib.pyplot")
 
-X_TOY = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 10
-Y_TOY = [" ".join(reversed(s.split())) for s in X_TOY]
+X_TOY, Y_TOY = reversal_data(n_distinct=4, repeat=10)
 
 
 @pytest.fixture(autouse=True)

@@ -10,13 +10,13 @@ from sklearn.base import clone
 
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer
 
+from _s2s_shared import X_TEXT, Y_TEXT
+
 RNG = np.random.default_rng(0)
 X_FRAME = pd.DataFrame(
     RNG.normal(size=(24, 4)).astype(np.float32), columns=["t0", "t1", "t2", "t3"]
 )
 LABELS = (X_FRAME.sum(axis=1) > 0).astype(int).to_numpy()
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "3 3 1", "9 8"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
 SMALL = dict(hidden_dim=8, max_epochs=2, batch_size=8, random_state=0, device="cpu")
 
 ESTIMATORS = [

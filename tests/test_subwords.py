@@ -9,6 +9,7 @@ import zipfile
 
 import numpy as np
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -24,11 +25,11 @@ from sklearn_seq2seq import (
     load,
 )
 
+from _s2s_shared import DECODERS, TINY, reverse_words
+
 pytest.importorskip("tokenizers")
 
 ANALYZERS = ["bpe", "wordpiece", "unigram"]
-DECODERS = ["simple", "feedback", "peek", "attention"]
-TINY = dict(hidden_dim=8, max_epochs=2, batch_size=16, random_state=0, device="cpu")
 
 # Accents, punctuation, tabs, newlines and runs of spaces (leading and trailing too).
 ALPHABET = "abcdefghij éèñüK.,'-\t\n  "
@@ -51,7 +52,27 @@ def sentences(seed: int, n: int) -> list[str]:
 
 
 X_TEXT = sentences(0, 24)
-Y_TEXT = [" ".join(reversed(x.split())) for x in X_TEXT]
+Y_TEXT = [reverse_words(x) for x in X_TEXT]
+
+
+def detokenized(pieces: list[str]) -> str:
+    """Subword pieces as text: joined, each word marker "▁" read as a space, less
+    the one the first word's marker adds."""
+    text = "".join(pieces).replace("▁", " ")
+    return text[1:] if text.startswith(" ") else text
+
+
+def record_decoded_ids(monkeypatch, codec) -> list:
+    """Record the id rows that ``codec.decode`` turns into predictions."""
+    decoded: list = []
+    decode = codec.decode
+
+    def recording_decode(predicted, *args, **kwargs):
+        decoded.extend(np.asarray(row).tolist() for row in predicted)
+        return decode(predicted, *args, **kwargs)
+
+    monkeypatch.setattr(codec, "decode", recording_decode)
+    return decoded
 
 
 # -- SequenceVectorizer ---------------------------------------------------------------
@@ -224,16 +245,22 @@ def test_strip_accents_ascii_and_unicode_differ_as_in_countvectorizer():
 # -- estimators -----------------------------------------------------------------------
 @pytest.mark.parametrize("decoder", DECODERS)
 @pytest.mark.parametrize("analyzer", ANALYZERS)
-def test_transformer_fits_and_predicts_strings(analyzer, decoder):
+def test_transformer_fits_and_predicts_strings(analyzer, decoder, monkeypatch):
+    """A prediction is the text of the predicted target pieces, detokenized."""
     model = Seq2SeqTransformer(
         analyzer=analyzer, decoder=decoder, max_tokens=25, **TINY
     ).fit(X_TEXT, Y_TEXT)
     for codec in (model.source_codec_, model.target_codec_):
         assert codec.is_subword and codec.vocab_size <= 25
         assert any(piece.startswith("▁") for piece in codec.itos_)
+    codec = model.target_codec_
+    decoded = record_decoded_ids(monkeypatch, codec)
     y_pred = model.predict(X_TEXT[:5])
-    assert y_pred.shape == (5,) and all(isinstance(p, str) for p in y_pred)
-    assert 0 <= model.score(X_TEXT, Y_TEXT) <= 100
+    assert y_pred.shape == (5,) and len(decoded) == 5
+    for ids, text in zip(decoded, y_pred):
+        # Target pieces only: no <pad>, <unk>, <bos> or <eos> (ids 0-3).
+        assert ids and min(ids) >= 4, ids
+        assert text == detokenized([codec.itos_[i] for i in ids])
 
 
 @pytest.mark.parametrize("decoder", DECODERS)
@@ -245,7 +272,12 @@ def test_classifier_fits_and_predicts(analyzer, decoder):
     ).fit(X_TEXT, labels)
     assert model.source_codec_.is_subword and model.source_codec_.vocab_size <= 25
     assert set(model.predict(X_TEXT)) <= set(labels)
-    assert model.predict_proba(X_TEXT[:3]).shape == (3, len(set(labels)))
+    proba = model.predict_proba(X_TEXT[:3])
+    assert proba.shape == (3, len(set(labels)))
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    np.testing.assert_array_equal(
+        model.predict(X_TEXT[:3]), model.classes_[proba.argmax(axis=1)]
+    )
 
 
 @pytest.mark.parametrize("analyzer", ANALYZERS)
@@ -367,8 +399,22 @@ def test_predict_nbest_and_replace_unknown_with_subwords():
         analyzer="bpe", max_tokens=25, replace_unknown=True, **TINY
     ).fit(X_TEXT, Y_TEXT)
     nbest = model.set_params(beam_width=3).predict_nbest(X_TEXT[:2], n_best=2)
+    # Texts, best first; the best is what beam search predicts.
     assert all(isinstance(text, str) for sample in nbest for text, _ in sample)
+    assert all(1 <= len(sample) <= 2 for sample in nbest)
+    for sample in nbest:
+        scores = [score for _, score in sample]
+        assert scores == sorted(scores, reverse=True)
+    assert [sample[0][0] for sample in nbest] == list(model.predict(X_TEXT[:2]))
     assert all(isinstance(text, str) for text in model.predict(["cat zebra"]))
+    # With <unk> forced at every step, every output piece is copied from the
+    # source: the text is spelled with the source's characters.
+    with torch.no_grad():
+        model.net_.module_.decoder.output_layer.bias[1] += 1e3  # <unk> is id 1
+    for source, text in zip(
+        ["cat dogs", "the dog"], model.predict(["cat dogs", "the dog"])
+    ):
+        assert text and set(text) <= set(source), (source, text)
 
 
 def test_plot_attention_labels_are_subword_pieces():
@@ -404,6 +450,7 @@ for analyzer in ("bpe", "wordpiece", "unigram"):
 """
 
 
+@pytest.mark.slow
 def test_vocabulary_is_the_same_in_every_process():
     """The trainers hash in a new random order in every process (Unigram's scores
     and tie order depended on it before they were tidied)."""

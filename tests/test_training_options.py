@@ -10,12 +10,10 @@ import torch
 
 from sklearn_seq2seq import Seq2SeqClassifier, Seq2SeqTransformer, load
 
+from _s2s_shared import DECODERS, X_FLOAT, X_TEXT, Y_TEXT, reversal_data
+
 KW = dict(hidden_dim=6, max_epochs=1, batch_size=8, random_state=0, device="cpu")
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
-X_FLOAT = np.random.default_rng(0).normal(size=(24, 4, 2)).astype(np.float32)
 LABELS = np.arange(24) % 2
-DECODERS = ["simple", "feedback", "peek", "attention"]
 OPTIONS = {
     "label_smoothing": {"label_smoothing": 0.1},
     "tie_embeddings": {"tie_embeddings": True},
@@ -235,7 +233,7 @@ def test_bad_values_name_the_parameter(estimator, params, name):
 def test_transformer_trains_with_noam_warmup_by_default():
     """lr_schedule=None: a Noam warm-up to 0.002 * min(1, sqrt(16 / hidden_dim))
     for the Transformer, a constant rate for RNNs."""
-    X = ["1 2 3", "4 5", "6 7 8 9", "2 4"] * 8
+    X, _ = reversal_data(n_distinct=4, repeat=8)
     kwargs = dict(hidden_dim=8, max_epochs=2, batch_size=8, random_state=0)
     transformer = Seq2SeqTransformer(**kwargs, architecture="transformer", n_heads=2)
     transformer.fit(X)

@@ -26,12 +26,7 @@ from sklearn_seq2seq.datasets import make_number_words, make_reversal
 from sklearn_seq2seq.metrics import exact_match_score
 from sklearn_seq2seq.nn import beam_search, greedy_search
 
-from _s2s_shared import SKLEARN_API_CHECKS
-
-TINY = dict(hidden_dim=8, max_epochs=2, batch_size=16, random_state=0, device="cpu")
-
-X_TEXT = ["1 2 3", "4 5", "6 7 8 9", "2 4", "9 8", "3 3 1"] * 4
-Y_TEXT = [" ".join(reversed(s.split())) for s in X_TEXT]
+from _s2s_shared import SKLEARN_API_CHECKS, TINY, X_TEXT, Y_TEXT
 
 
 def exact_match(y_true, y_pred) -> float:
@@ -586,6 +581,7 @@ for path, load in ((sys.argv[1], lambda f: pickle.load(open(f, "rb"))),
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 @pytest.mark.parametrize("estimator", ["transformer", "classifier"])
 def test_cuda_fitted_model_loads_on_a_cpu_only_machine(estimator, tmp_path):
@@ -710,6 +706,8 @@ def test_non_finite_loss_stops_training_with_a_clear_error(estimator):
 def test_rising_loss_warns():
     """A loss that stays finite but climbs back (lr far too high) is reported; a
     loss that settles with noise near its minimum is not."""
+    from sklearn_seq2seq._training._fitting import check_divergence
+
     model = Seq2SeqTransformer(**TINY).fit(X_TEXT, Y_TEXT)
     net = model.net_
     for losses, warns in [
@@ -727,7 +725,7 @@ def test_rising_loss_warns():
             )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            model._check_divergence(net)
+            check_divergence(model, net)
         found = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
         assert bool(found) == warns, losses
         if warns:

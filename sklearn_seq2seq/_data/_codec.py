@@ -1,4 +1,18 @@
-"""Turning the inputs users pass into padded arrays, and predictions back.
+"""The one reader of sequences: inputs into padded arrays, and predictions back.
+
+:class:`SequenceCodec` reads the estimators' ``X`` and ``y`` and, through
+:meth:`SequenceCodec.read_sequences`, the documents of
+:class:`~sklearn_seq2seq.SequenceVectorizer`: one implementation of the rules of
+reading (``lowercase``, then ``strip_accents``, then the analyzer: ``"word"``,
+``"char"``, a subword vocabulary or a callable), of learning a vocabulary (the
+reserved ids first, then the tokens by descending frequency, ties by token, at least
+``min_frequency`` times, ``max_tokens`` ids in all; text spelling a reserved token is
+never learned, it reads as unknown) and of turning ids back into tokens. Which
+parameter values each public class accepts is checked by that class.
+
+This module depends on :mod:`._validation` (the checks of one sample and the
+splitting of strings), :mod:`._vocabulary` and :mod:`._subwords`; none of them
+depends on it.
 
 A *codec* is fitted on ``X`` (or ``y``) and remembers its kind:
 
@@ -22,7 +36,7 @@ network eats, ``decode`` turns predicted ids or vectors back into the fitted kin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any, Literal
@@ -39,7 +53,13 @@ from ._subwords import (
     train_tokenizer,
     vocabulary,
 )
-from ._validation import _is_number, check_sequences, standardize, tokenize
+from ._validation import (
+    SequenceKind,
+    _is_number,
+    check_sequences,
+    standardize,
+    tokenize,
+)
 from ._vocabulary import (
     BOS_INDEX,
     EOS_INDEX,
@@ -88,6 +108,9 @@ class Encoded:
     n_tokens: int = 0
     n_unknown: int = 0
     n_known_lowercased: int = 0
+    # encode(X, keep_source_tokens=True) only: the tokens of each sample as read,
+    # with the case and accents of X (see SequenceCodec.encode).
+    source_tokens: list[list[Hashable]] | None = None
 
 
 def as_reusable(X: Any) -> Any:
@@ -174,13 +197,26 @@ class SequenceCodec:
         Named in error messages.
     target : bool
         Token targets get ``<bos>`` and ``<eos>``.
-    analyzer : {"word", "char"}
-        How strings are split and joined back.
+    analyzer : {"word", "char", "bpe", "wordpiece", "unigram"} or callable
+        How strings are split and joined back; a callable maps a string to an
+        iterable of hashable tokens (SequenceVectorizer's; the estimators do not
+        accept one).
     lowercase : bool, default=False
         Lowercase strings (and string tokens) before they are split.
     input_kind : {"auto", "tokens", "continuous"}, default="auto"
         ``"auto"`` decides from the dtype or the values; ``"tokens"`` reads every
         value as a token, ``"continuous"`` reads numbers as continuous values.
+    min_frequency : int, default=1
+        Tokens seen fewer times in ``fit`` are not learned.
+    strip_accents : {"ascii", "unicode"} or None, default=None
+        Remove accents after lowercasing (see ``standardize``).
+    max_tokens : int or None, default=None
+        Most ids, counting the reserved ones; for subword analyzers the size of the
+        subword vocabulary (None: 1000).
+
+    The instance attributes are the saved state of a model file
+    (``_persistence._format``): every attribute set here is saved, and a codec
+    read from an older file may lack the newer ones (hence the ``getattr``).
     """
 
     def __init__(
@@ -188,7 +224,7 @@ class SequenceCodec:
         name: str,
         *,
         target: bool,
-        analyzer: str = "word",
+        analyzer: str | Callable[[str], Iterable[Hashable]] = "word",
         lowercase: bool = False,
         input_kind: InputKind = "auto",
         min_frequency: int = 1,
@@ -308,27 +344,36 @@ class SequenceCodec:
                 "input_kind='auto' for strings or token lists."
             )
         sequences, kind = check_sequences(samples, name=name)
+        return self._read_sequences(sequences, kind, noun="token lists")
+
+    def read_sequences(self, X: Any) -> tuple[SequenceKind, list[Any]]:
+        """Read ``X`` as strings or token sequences only (SequenceVectorizer's
+        inputs: no id or float arrays, and no kind to match the fitted one).
+
+        Returns the kind and the content that :meth:`split` turns into tokens.
+        """
+        sequences, kind = check_sequences(X, name=self.name)
+        return self._read_sequences(sequences, kind, noun="token sequences")
+
+    def _read_sequences(
+        self, sequences: list[Any], kind: SequenceKind, *, noun: str
+    ) -> tuple[SequenceKind, list[Any]]:
+        """Checked strings or token sequences: the strings standardized for a
+        subword analyzer (the documents its tokenizer reads), else as they are
+        (:meth:`split` standardizes and splits them)."""
+        if not is_subword(self.analyzer):
+            return kind, sequences
+        if kind == "tokens":
+            raise ValueError(
+                f"analyzer={self.analyzer!r} splits strings into subwords, but "
+                f"{self.name} holds {noun}: pass strings (e.g. ' '.join(tokens)), "
+                "or use analyzer='word'."
+            )
         strip_accents = getattr(self, "strip_accents", None)  # files saved before
-        if is_subword(self.analyzer):
-            if kind == "tokens":
-                raise ValueError(
-                    f"analyzer={self.analyzer!r} splits strings into subwords, but "
-                    f"{name} holds token lists: pass strings (e.g. ' '.join(tokens))"
-                    ", or use analyzer='word'."
-                )
-            # Documents, split into pieces once the tokenizer is trained.
-            return kind, [
-                standardize(doc, lowercase=self.lowercase, strip_accents=strip_accents)
-                for doc in sequences
-            ]
-        return kind, tokenize(
-            sequences,
-            kind,
-            analyzer=self.analyzer,
-            lowercase=self.lowercase,
-            strip_accents=strip_accents,
-            name=name,
-        )
+        return kind, [
+            standardize(doc, lowercase=self.lowercase, strip_accents=strip_accents)
+            for doc in sequences
+        ]
 
     def _read_array(self, array: np.ndarray) -> tuple[Kind, Any]:
         """A numeric array: integer ids, or float sequences of scalars or vectors."""
@@ -390,10 +435,6 @@ class SequenceCodec:
             return "scalars", array[:, :, None]
         return "vectors", array
 
-    @staticmethod
-    def _ids_to_tokens(ids: np.ndarray) -> list[list[Hashable]]:
-        return strip_padding(ids)
-
     @property
     def is_subword(self) -> bool:
         return self.kind_ == "str" and is_subword(self.analyzer)
@@ -403,29 +444,54 @@ class SequenceCodec:
         """The subword tokenizer (kept as its JSON string, which pickles and saves)."""
         return tokenizer_from_json(self.tokenizer_json_)
 
-    def _tokens(self, kind: Kind, content: Any) -> list[list[Hashable]]:
-        """Token lists of what :meth:`_read` returned (after ``fit``)."""
+    def split(
+        self, kind: Kind, content: Any, *, keep_case: bool = False
+    ) -> list[list[Hashable]]:
+        """Token lists of what the readers returned (subword pieces once the
+        tokenizer is trained). Continuous content is returned as it is.
+
+        ``keep_case=True`` leaves out ``lowercase`` and ``strip_accents`` (subword
+        pieces stay those the encoder reads).
+        """
         if kind == "ids":
-            return self._ids_to_tokens(content)
+            return strip_padding(content)
         if kind == "str" and is_subword(self.analyzer):
             return encode_pieces(self.tokenizer, content, self._n_specials)
-        return content
+        if kind not in ("str", "tokens"):
+            return content
+        if keep_case:
+            lowercase, strip_accents = False, None
+        else:
+            lowercase = self.lowercase
+            strip_accents = getattr(self, "strip_accents", None)  # files saved before
+        return tokenize(
+            content,
+            kind,
+            analyzer=self.analyzer,
+            lowercase=lowercase,
+            strip_accents=strip_accents,
+            name=self.name,
+        )
+
+    def _standardizes(self) -> bool:
+        """Whether reading changes the case or accents of string tokens."""
+        return bool(self.lowercase) or getattr(self, "strip_accents", None) is not None
 
     @property
     def _n_specials(self) -> int:
         return len(TARGET_SPECIALS if self.target else SOURCE_SPECIALS)
 
-    def read_tokens(self, X: Any) -> list[list[Hashable]]:
+    def read_tokens(self, X: Any, *, keep_case: bool = False) -> list[list[Hashable]]:
         """The tokens of ``X`` as the fitted codec reads them (subword pieces,
-        ids, words...), before they become ids."""
-        return self._tokens(*self._read(X))
+        ids, words...), before they become ids; ``keep_case`` as in :meth:`split`."""
+        return self.split(*self._read(X), keep_case=keep_case)
 
     # -- fit --------------------------------------------------------------------------
     def fit(self, X: Any) -> Encoded:
         """Learn the kind (and vocabulary) of ``X``; return ``X`` encoded."""
         kind, content = self._read(X)
-        self.kind_: Kind = kind
         if kind in ("scalars", "vectors"):
+            self.kind_: Kind = kind
             self.n_steps_ = content.shape[1]
             self.n_features_ = content.shape[2]
             if self.n_steps_ == 0 and self.target:
@@ -434,28 +500,73 @@ class SequenceCodec:
                 np.ascontiguousarray(content, dtype=np.float32),
                 np.full(len(content), content.shape[1], dtype=np.int64),
             )
+        return self._encode_tokens(self.learn(kind, content))
+
+    def learn(
+        self, kind: Kind, content: Any, *, fixed: list[Hashable] | None = None
+    ) -> list[list[Hashable]]:
+        """Learn the kind and vocabulary of token content as the readers return it
+        (``kind`` ``"str"``, ``"tokens"`` or ``"ids"``); return its token lists.
+
+        Subword analyzers train their tokenizer on the documents. Otherwise the
+        reserved ids come first, then the tokens seen at least ``min_frequency``
+        times, most frequent first, ties by token, ``max_tokens`` ids in all; the
+        strings of the reserved tokens are never learned (they read as unknown).
+        ``fixed`` (SequenceVectorizer's ``vocabulary``, checked there) gives the
+        tokens instead, in order.
+        """
+        self.kind_ = kind
         if kind == "ids":
             self.ids_width_ = content.shape[1]
         specials = TARGET_SPECIALS if self.target else SOURCE_SPECIALS
         if kind == "str" and is_subword(self.analyzer):
+            if fixed is not None:
+                raise ValueError(
+                    f"analyzer={self.analyzer!r} learns its own subword vocabulary; "
+                    "a fixed vocabulary cannot be given."
+                )
             tokenizer = train_tokenizer(
                 content, self.analyzer, vocab_size=self.max_tokens, specials=specials
             )
             self.tokenizer_json_ = tokenizer.to_str()
             self.itos_ = vocabulary(tokenizer)  # the tokenizer's ids
-            tokens = self._tokens(kind, content)
+            tokens = self.split(kind, content)
         else:
-            tokens = self._tokens(kind, content)
-            min_frequency = getattr(self, "min_frequency", 1)  # files saved before
-            max_tokens = getattr(self, "max_tokens", None)
-            self.itos_ = list(specials) + learn_vocabulary(
-                tokens,
-                min_frequency=min_frequency,
-                max_tokens=None if max_tokens is None else max_tokens - len(specials),
-            )
+            tokens = self.split(kind, content)
+            if fixed is not None:
+                learned = list(fixed)
+            else:
+                min_frequency = getattr(self, "min_frequency", 1)  # files saved before
+                max_tokens = getattr(self, "max_tokens", None)
+                learned = learn_vocabulary(
+                    tokens,
+                    reserved=specials,
+                    min_frequency=min_frequency,
+                    max_tokens=None
+                    if max_tokens is None
+                    else max_tokens - len(specials),
+                )
+            self.itos_ = list(specials) + learned
         self.stoi_ = {tok: i for i, tok in enumerate(self.itos_) if i >= len(specials)}
         self.max_length_ = max((len(seq) for seq in tokens), default=0)
-        return self._encode_tokens(tokens)
+        return tokens
+
+    def use_vocabulary(
+        self,
+        kind: SequenceKind,
+        itos: list[Hashable],
+        stoi: dict[Hashable, int],
+        *,
+        tokenizer_json: str | None = None,
+    ) -> None:
+        """Take a vocabulary learned before (SequenceVectorizer's fitted
+        attributes) instead of learning one: ``itos`` with the reserved tokens
+        first, ``stoi`` its learned part, and a subword tokenizer's JSON."""
+        self.kind_ = kind
+        if tokenizer_json is not None:
+            self.tokenizer_json_ = tokenizer_json
+        self.itos_ = itos
+        self.stoi_ = stoi
 
     @property
     def is_tokens(self) -> bool:
@@ -466,19 +577,27 @@ class SequenceCodec:
         return len(self.itos_)
 
     # -- encode -----------------------------------------------------------------------
+    def to_ids(self, tokens: list[list[Hashable]]) -> list[list[int]]:
+        """The ids of token lists; tokens not in the vocabulary get id 1."""
+        return to_ids(tokens, self.stoi_)
+
     def _encode_tokens(self, tokens: list[list[Hashable]]) -> Encoded:
-        ids = to_ids(tokens, self.stoi_)
+        ids = self.to_ids(tokens)
         if self.target:
             ids = [[BOS_INDEX, *seq, EOS_INDEX] for seq in ids]
         lengths = np.array([len(seq) for seq in ids], dtype=np.int64)
         width = max(1, int(lengths.max(initial=0)))
         return Encoded(pad_sequences(ids, width), lengths)
 
-    def encode(self, X: Any) -> Encoded:
+    def encode(self, X: Any, *, keep_source_tokens: bool = False) -> Encoded:
         """Encode new data of the fitted kind (unknown tokens become id 1).
 
         The returned counts say how many source tokens are unknown (see
-        :class:`Encoded`).
+        :class:`Encoded`). With ``keep_source_tokens=True``, ``X`` is still read
+        once and ``Encoded.source_tokens`` holds the tokens of each sample as read
+        in ``fit``, unknown ones and the case and accents of ``X`` kept
+        (``read_tokens(X, keep_case=True)``): what ``replace_unknown`` copies into
+        predictions. None for continuous kinds.
         """
         kind, content = self._read(X)
         if kind != self.kind_:
@@ -497,10 +616,17 @@ class SequenceCodec:
                 np.ascontiguousarray(content, dtype=np.float32),
                 np.full(len(content), content.shape[1], dtype=np.int64),
             )
-        tokens = self._tokens(kind, content)
+        tokens = self.split(kind, content)
         encoded = self._encode_tokens(tokens)
         if not self.target:
             self._count_unknown(tokens, encoded)
+        if keep_source_tokens:
+            case_kept = kind in ("str", "tokens") and not is_subword(self.analyzer)
+            encoded.source_tokens = (
+                self.split(kind, content, keep_case=True)
+                if case_kept and self._standardizes()
+                else tokens
+            )
         return encoded
 
     def _count_unknown(self, tokens: list[list[Hashable]], encoded: Encoded) -> None:
@@ -535,16 +661,7 @@ class SequenceCodec:
             return predicted[:, :, 0]
         if self.kind_ == "vectors":
             return predicted
-        unknown = UNK_INDEX if self.kind_ == "ids" else self.itos_[UNK_INDEX]
-        n_specials = len(TARGET_SPECIALS) if self.target else len(SOURCE_SPECIALS)
-        tokens = [
-            [
-                self.itos_[i] if i >= n_specials else unknown
-                for i in seq.tolist()
-                if i not in (PAD_INDEX, BOS_INDEX)
-            ]
-            for seq in predicted
-        ]
+        tokens = self.id_tokens(predicted)
         if copied is not None:
             for seq, replacements in zip(tokens, copied, strict=True):
                 for position, token in replacements.items():
@@ -552,11 +669,33 @@ class SequenceCodec:
         if self.kind_ == "ids":
             width = max([self.ids_width_, *(len(seq) for seq in tokens)])
             return pad_sequences(tokens, width)
+        return self.join(tokens)
+
+    def id_tokens(self, ids: list[np.ndarray] | np.ndarray) -> list[list[Hashable]]:
+        """The tokens of id rows (1-D integer arrays, ids of the vocabulary).
+
+        Padding is dropped wherever it is (and a target's ``<bos>``); the other
+        reserved ids read as ``"<unk>"`` (as id 1 for id-array kinds).
+        """
+        unknown = UNK_INDEX if self.kind_ == "ids" else self.itos_[UNK_INDEX]
+        n_specials = self._n_specials
+        dropped = (PAD_INDEX, BOS_INDEX) if self.target else (PAD_INDEX,)
+        itos = self.itos_
+        return [
+            [itos[i] if i >= n_specials else unknown for i in row if i not in dropped]
+            for row in (np.asarray(seq).tolist() for seq in ids)
+        ]
+
+    def join(self, tokens: list[list[Hashable]], *, words: bool = True) -> np.ndarray:
+        """Token lists back in the fitted kind, one object per sample: strings for
+        strings (subword pieces decoded into text, characters joined, words joined
+        by spaces, or kept as lists with ``words=False``), lists for token lists.
+        """
         out = np.empty(len(tokens), dtype=object)
         if self.is_subword:
             tokenizer = self.tokenizer
             out[:] = [decode_pieces(tokenizer, seq) for seq in tokens]
-        elif self.kind_ == "str":
+        elif self.kind_ == "str" and (words or self.analyzer == "char"):
             joiner = "" if self.analyzer == "char" else " "
             out[:] = [joiner.join(map(str, seq)) for seq in tokens]
         else:

@@ -18,7 +18,7 @@ from typing import Any, Literal, NoReturn
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from .._docstrings import docdict, fill_doc
+from .._docstrings import fill_doc
 
 SequenceKind = Literal["str", "tokens"]
 Analyzer = Literal["word", "char"] | Callable[[str], Iterable[Hashable]]
@@ -429,26 +429,6 @@ def standardize(
     return text
 
 
-docdict["tokenize_options"] = """\
-analyzer : {"word", "char"} or callable, default="word"
-    How strings are split: ``"word"`` is ``str.split()`` (runs of whitespace),
-    ``"char"`` is ``list(str)``, a callable maps a string to an iterable of
-    hashable tokens. Not applied to token sequences.
-lowercase : bool, default=False
-    Lowercase strings before they are split; for token sequences, lowercase the
-    tokens that are strings.
-strip_accents : {"ascii", "unicode"} or None, default=None
-    Remove accents after lowercasing (see :func:`standardize`), from strings
-    and from the string tokens of token sequences.
-name : str, default="X"
-    Parameter name used in error messages.
-
-Returns
--------
-tokens : list of list of hashable
-    One new token list per sample."""
-
-
 @fill_doc
 def tokenize(
     sequences: list[str] | list[list[Hashable]],
@@ -467,7 +447,14 @@ def tokenize(
         Output of :func:`check_sequences`.
     kind : {"str", "tokens"}
         Output of :func:`check_sequences`.
-    %(tokenize_options)s
+    %(tokenize_analyzer)s
+    %(tokenize_lowercase)s
+    %(tokenize_strip_accents)s
+    %(tokenize_name)s
+
+    Returns
+    -------
+    %(tokenize_tokens)s
 
     Examples
     --------
@@ -536,7 +523,14 @@ def check_token_sequences(
     ----------
     X : iterable of str, or iterable of sequences of hashable tokens
         See :func:`check_sequences`.
-    %(tokenize_options)s
+    %(tokenize_analyzer)s
+    %(tokenize_lowercase)s
+    %(tokenize_strip_accents)s
+    %(tokenize_name)s
+
+    Returns
+    -------
+    %(tokenize_tokens)s
     kind : {"str", "tokens"}
         Whether the samples were strings or token sequences.
 

@@ -37,10 +37,9 @@ from .._training._fitting import (
     train,
 )
 from .._training._net import Seq2SeqNet, flatten_rnn_weights
-from .._utils import available_cores, user_stacklevel
+from .._utils import INFERENCE_BATCH_SIZE, available_cores, user_stacklevel
 from ..nn import ATTENTION_SCORES, CELLS, DECODERS
 
-INFERENCE_BATCH_SIZE = 256
 # Float inputs beyond this magnitude get a warning: unscaled inputs saturate the cells.
 LARGE_INPUT = 1e3
 # analyzer="word" on text meant to be read by characters (dates, words, codes): most

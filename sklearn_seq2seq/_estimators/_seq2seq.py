@@ -19,21 +19,27 @@ from .._data._codec import SequenceCodec, as_reusable
 from .._data._subwords import SUBWORD_ANALYZERS
 from .._data._validation import IntervalNotBool as Interval
 from .._data._validation import check_sequences, tokenize
-from .._data._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX, UNK_INDEX
+from .._data._vocabulary import BOS_INDEX, PAD_INDEX
+from .._decoding import (
+    SAMPLING,
+    Decoding,
+    ValidationSequenceScore,
+    copied_tokens,
+    decode_nbest,
+    regress,
+    search_nbest,
+    search_tokens,
+)
 from .._docstrings import fill_doc
 from .._persistence import register
 from .._training._callbacks import epoch_scoring
 from .._utils import user_stacklevel
 from ..metrics import sequence_metric
 from ..nn import (
-    beam_search,
-    beam_search_nbest,
     build_encoder_decoder,
     build_transformer,
-    greedy_search,
-    sample_search,
 )
-from ._base import INFERENCE_BATCH_SIZE, BaseSeq2Seq, _check_n_samples
+from ._base import BaseSeq2Seq, _check_n_samples
 
 # Decoding is sequential: beyond this many steps a prediction takes minutes.
 MAX_OUTPUT_LENGTH = 10_000
@@ -515,12 +521,7 @@ class Seq2SeqTransformer(
             return []
         name = f"valid_{self.validation_scoring}"
         score = ValidationSequenceScore(
-            self.validation_scoring,
-            self.target_codec_.itos_,
-            max_length=self.max_output_length_,
-            max_length_a=self.max_length_a,
-            max_length_b=self.max_length_b,
-            controls=self._controls(),
+            self.validation_scoring, self.target_codec_.itos_, self._decoding()
         )
         return [epoch_scoring(name, score, lower_is_better=False, use_caching=False)]
 
@@ -573,22 +574,22 @@ class Seq2SeqTransformer(
         return "vectors", torch.nn.MSELoss, {}
 
     # -- prediction -----------------------------------------------------------------
-    def _decoding_mode(self) -> str:
-        """``"greedy"``, ``"beam"`` or ``"sample"`` (``decoding=None``: greedy when
-        ``beam_width == 1``, else beam)."""
-        if self.decoding is not None:
-            return self.decoding
-        return "greedy" if self.beam_width == 1 else "beam"
 
-    def _controls(self) -> dict[str, Any]:
-        """The length and repetition controls every search takes."""
-        return {
-            "min_length": self.min_output_length,
-            "no_repeat_ngram_size": self.no_repeat_ngram_size,
-            "repetition_penalty": self.repetition_penalty,
-        }
+    def _decoding(self, *, sampling: bool = False) -> Decoding:
+        """The decoding the parameters ask for (see ``_decoding``); ``sampling``
+        draws the seed of the sampling draws: fixed by an int ``random_state``,
+        drawn from a RandomState instance (or numpy's global one for None) at
+        every call."""
+        seed = None
+        if sampling:
+            seed = int(
+                check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            )
+        return Decoding.from_params(
+            self.get_params(deep=False), max_length=self.max_output_length_, seed=seed
+        )
 
-    def _check_decoding(self, *, sampling_used: bool) -> None:
+    def _check_decoding(self, decoding: Decoding, *, sampling_used: bool) -> None:
         """Parameter checks at prediction time (parameters may be set after
         ``fit``): their ranges, and the options that need one another."""
         self._validate_params()
@@ -613,85 +614,17 @@ class Seq2SeqTransformer(
         if not sampling_used and codec.is_tokens:
             changed = [
                 f"{name}={value!r}"
-                for name, value, default in (
-                    ("temperature", self.temperature, 1.0),
-                    ("top_k", self.top_k, None),
-                    ("top_p", self.top_p, None),
-                )
-                if value != default
+                for name, value in decoding.sampling.items()
+                if value != SAMPLING[name]
             ]
             if changed:
                 warnings.warn(
                     f"{', '.join(changed)} only shape sampling, but decoding is "
-                    f"{self._decoding_mode()!r}: set decoding='sample' to use "
+                    f"{decoding.mode!r}: set decoding='sample' to use "
                     "them.",
                     UserWarning,
                     stacklevel=user_stacklevel(),
                 )
-
-    def _sampling_seed(self) -> int:
-        """Seed of the sampling draws: fixed by an int ``random_state``, drawn from
-        a RandomState instance (or numpy's global one for None) at every call."""
-        return int(
-            check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        )
-
-    def _search(
-        self,
-        module: torch.nn.Module,
-        src: torch.Tensor,
-        src_lengths: torch.Tensor,
-        *,
-        return_attention: bool,
-        seed: int | None = None,
-        n_best: int | None = None,
-    ) -> Any:
-        """Run the search the parameters ask for on one batch (n-best: beam
-        search of width ``max(beam_width, n_best)``)."""
-        options = search_options(
-            length_limits(
-                src_lengths,
-                self.max_output_length_,
-                self.max_length_a,
-                self.max_length_b,
-            ),
-            return_attention=return_attention,
-            allow_unknown=self.replace_unknown,
-            **self._controls(),
-        )
-        if n_best is not None:
-            return beam_search_nbest(
-                module,
-                src,
-                src_lengths,
-                beam_width=max(self.beam_width, n_best),
-                n_best=n_best,
-                length_penalty=self.length_penalty,
-                **options,
-            )
-        mode = self._decoding_mode()
-        if mode == "sample":
-            assert seed is not None
-            return sample_search(
-                module,
-                src,
-                src_lengths,
-                seed=seed,
-                temperature=self.temperature,
-                top_k=self.top_k,
-                top_p=self.top_p,
-                **options,
-            )
-        if mode == "greedy":
-            return greedy_search(module, src, src_lengths, **options)
-        return beam_search(
-            module,
-            src,
-            src_lengths,
-            beam_width=self.beam_width,
-            length_penalty=self.length_penalty,
-            **options,
-        )
 
     def _source_tokens(self, X: Any) -> list[list[Any]]:
         """The source tokens as read in ``fit``, unknown ones and case kept."""
@@ -701,19 +634,6 @@ class Seq2SeqTransformer(
             reader.strip_accents = None
         return reader.read_tokens(X)
 
-    @staticmethod
-    def _copied_tokens(
-        ids: np.ndarray, weights: np.ndarray | None, source: list[Any]
-    ) -> dict[int, Any]:
-        """``{position: source token}`` for the unknown ids of one prediction:
-        the source token with the highest attention weight at that step."""
-        if weights is None or not source:
-            return {}
-        return {
-            int(position): source[int(weights[position, : len(source)].argmax())]
-            for position in np.flatnonzero(ids == UNK_INDEX)
-        }
-
     def _decode(
         self, X: Any, with_attention: bool = False
     ) -> tuple[Any, list[np.ndarray] | None]:
@@ -722,61 +642,40 @@ class Seq2SeqTransformer(
         check_is_fitted(self)
         X = as_reusable(X)
         codec = self.target_codec_
-        sampling = codec.is_tokens and self._decoding_mode() == "sample"
-        self._check_decoding(sampling_used=sampling)
+        decoding = self._decoding(sampling=codec.is_tokens)
+        self._check_decoding(decoding, sampling_used=decoding.mode == "sample")
         X_encoded = self._encode_source(X)
         module = self.net_.module_
         module.eval()
-        predictions: list[np.ndarray] = []
         replace = self.replace_unknown
-        attention: list[np.ndarray] | None = (
-            []
-            if (with_attention or replace) and module.decoder.uses_attention
-            else None
-        )
-        seed = self._sampling_seed() if sampling else None
+        uses_attention = module.decoder.uses_attention
         with torch.no_grad(), self._torch_threads():
-            for src, src_lengths in self._batches(X_encoded):
-                if codec.is_tokens:
-                    out = self._search(
-                        module,
-                        src,
-                        src_lengths,
-                        return_attention=attention is not None,
-                        seed=seed,
-                    )
-                    tokens, weights = out.tokens.cpu().numpy(), out.attention
-                    out_lengths = prediction_lengths(tokens)
-                    predictions.extend(
-                        row[:n] for row, n in zip(tokens, out_lengths, strict=True)
-                    )
-                    steps = np.minimum(out_lengths + 1, tokens.shape[1])
-                else:
-                    outputs, weights = module(
-                        src, src_lengths, n_steps=self.max_output_length_
-                    )
-                    predictions.append(outputs.float().cpu().numpy())
-                    steps = np.full(len(src), outputs.shape[1])
-                if attention is not None and weights is not None:
-                    weights_np = weights.float().cpu().numpy()
-                    lengths_np = src_lengths.cpu().numpy()
-                    attention.extend(
-                        w[:s, :n]
-                        for w, s, n in zip(weights_np, steps, lengths_np, strict=True)
-                    )
-        if codec.is_tokens:
-            copied = None
-            if replace and attention is not None:
-                copied = [
-                    self._copied_tokens(ids, weights, source)
-                    for ids, weights, source in zip(
-                        predictions, attention, self._source_tokens(X), strict=True
-                    )
-                ]
-            return codec.decode(predictions, copied), attention
-        values = np.concatenate(predictions, axis=0).astype(np.float64)
-        values = values * self.target_scale_ + self.target_mean_
-        return codec.decode(values.astype(np.float32)), attention
+            batches = self._batches(X_encoded)
+            if not codec.is_tokens:
+                values, attention = regress(
+                    module,
+                    batches,
+                    self.max_output_length_,
+                    with_attention=with_attention and uses_attention,
+                )
+                values = values.astype(np.float64) * self.target_scale_
+                values = values + self.target_mean_
+                return codec.decode(values.astype(np.float32)), attention
+            predictions, attention = search_tokens(
+                module,
+                batches,
+                decoding,
+                with_attention=(with_attention or replace) and uses_attention,
+            )
+        copied = None
+        if replace and attention is not None:
+            copied = [
+                copied_tokens(ids, weights, source)
+                for ids, weights, source in zip(
+                    predictions, attention, self._source_tokens(X), strict=True
+                )
+            ]
+        return codec.decode(predictions, copied), attention
 
     def predict(self, X: Any) -> Any:
         """Predict target sequences.
@@ -876,65 +775,22 @@ class Seq2SeqTransformer(
                 "float sequences, which are not searched; use predict."
             )
         X = as_reusable(X)
-        self._check_decoding(sampling_used=True)
+        decoding = self._decoding()
+        self._check_decoding(decoding, sampling_used=True)
         X_encoded = self._encode_source(X)
         module = self.net_.module_
         module.eval()
         use_attention = self.replace_unknown and module.decoder.uses_attention
-        hypotheses: list[list[tuple[np.ndarray, float, np.ndarray | None]]] = []
         with torch.no_grad(), self._torch_threads():
-            for src, src_lengths in self._batches(X_encoded):
-                out = self._search(
-                    module,
-                    src,
-                    src_lengths,
-                    return_attention=use_attention,
-                    n_best=n_best,
-                )
-                tokens = out.tokens.cpu().numpy()  # batch x n_best x L
-                scores = out.scores.float().cpu().numpy()
-                weights = None if out.attention is None else out.attention.cpu().numpy()
-                for i in range(tokens.shape[0]):
-                    found = np.isfinite(scores[i])
-                    lengths = prediction_lengths(tokens[i])
-                    hypotheses.append(
-                        [
-                            (
-                                tokens[i, j, : lengths[j]],
-                                float(scores[i, j]),
-                                None if weights is None else weights[i, j],
-                            )
-                            for j in np.flatnonzero(found)
-                        ]
-                    )
-        flat = [h for sample in hypotheses for h in sample]
-        copied = None
-        if use_attention:
-            sources = self._source_tokens(X)
-            copied = [
-                self._copied_tokens(ids, weights, source)
-                for source, sample in zip(sources, hypotheses, strict=True)
-                for ids, _, weights in sample
-            ]
-        if codec.kind_ == "ids":
-            # One by one: each id row padded as predict pads a single sample.
-            decoded = [
-                codec.decode([ids], None if copied is None else [copied[i]])[0]
-                for i, (ids, _, _) in enumerate(flat)
-            ]
-        else:
-            decoded = codec.decode([ids for ids, _, _ in flat], copied) if flat else []
-        result: list[list[tuple[Any, float]]] = []
-        position = 0
-        for sample in hypotheses:
-            result.append(
-                [
-                    (decoded[position + j], score)
-                    for j, (_, score, _) in enumerate(sample)
-                ]
+            hypotheses = search_nbest(
+                module,
+                self._batches(X_encoded),
+                decoding,
+                n_best,
+                with_attention=use_attention,
             )
-            position += len(sample)
-        return result
+        sources = self._source_tokens(X) if use_attention else None
+        return decode_nbest(codec, hypotheses, sources)
 
     def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
         """The model's log-probability of target sequences ``y`` given ``X``.
@@ -1097,145 +953,3 @@ class Seq2SeqTransformer(
         tags = super().__sklearn_tags__()
         tags.target_tags.required = False
         return tags
-
-
-def search_options(
-    max_length: int | torch.Tensor,
-    *,
-    return_attention: bool,
-    allow_unknown: bool = False,
-    min_length: int = 0,
-    no_repeat_ngram_size: int = 0,
-    repetition_penalty: float = 1.0,
-) -> dict[str, Any]:
-    """Keyword arguments of the search functions for the package's vocabularies:
-    stop at ``<eos>``, never emit padding, ``<unk>`` (unless ``allow_unknown``, for
-    ``replace_unknown``) or ``<bos>``; and the length and repetition controls."""
-    blocked = (
-        (PAD_INDEX, BOS_INDEX)
-        if allow_unknown
-        else (
-            PAD_INDEX,
-            UNK_INDEX,
-            BOS_INDEX,
-        )
-    )
-    return {
-        "max_length": max_length,
-        "eos_index": EOS_INDEX,
-        "pad_index": PAD_INDEX,
-        "blocked_indices": blocked,
-        "return_attention": return_attention,
-        "min_length": min_length,
-        "no_repeat_ngram_size": no_repeat_ngram_size,
-        "repetition_penalty": repetition_penalty,
-    }
-
-
-def length_limits(
-    src_lengths: torch.Tensor,
-    max_length: int,
-    max_length_a: float | None,
-    max_length_b: int,
-) -> int | torch.Tensor:
-    """Most tokens per prediction: ``max_length``, or per sequence
-    ``int(a * source_length + b)`` within ``[1, max_length]`` (fairseq's
-    ``--max-len-a``/``--max-len-b``) when ``max_length_a`` is set."""
-    if max_length_a is None:
-        return max_length
-    limits = torch.floor(max_length_a * src_lengths.double() + max_length_b)
-    return limits.clamp(1, max_length).long()
-
-
-def prediction_lengths(tokens: np.ndarray) -> np.ndarray:
-    """Tokens before the first ``<eos>`` of every row of ``tokens`` (``(..., L)``),
-    or all its non-padding tokens for a row cut at its maximum length."""
-    is_eos = tokens == EOS_INDEX
-    return np.where(
-        is_eos.any(axis=-1),
-        is_eos.argmax(axis=-1),
-        (tokens != PAD_INDEX).sum(axis=-1),
-    )
-
-
-class ValidationSequenceScore:
-    """``EpochScoring`` function: greedy-decode the validation data, score it.
-
-    skorch calls it as ``score(net, dataset, y)`` at the end of every epoch with the
-    validation dataset (a :class:`~sklearn_seq2seq._training._net.BatchDataset` or a
-    ``Subset`` of one); the targets are read from the dataset, so ``y`` is unused.
-
-    Parameters
-    ----------
-    metric : {"bleu", "chrf", "exact_match"}
-        As :func:`~sklearn_seq2seq.metrics.sequence_metric` computes it, over
-        target tokens (characters with ``analyzer="char"``).
-    itos : list
-        The target vocabulary (id -> token).
-    max_length : int
-        Most tokens decoded per sequence.
-    max_length_a, max_length_b : float or None, int, default=None, 0
-        Source-relative maximum, as :func:`length_limits` applies it.
-    controls : dict, default=None
-        ``min_length``, ``no_repeat_ngram_size`` and ``repetition_penalty`` for
-        the search.
-    """
-
-    def __init__(
-        self,
-        metric: str,
-        itos: list,
-        *,
-        max_length: int,
-        max_length_a: float | None = None,
-        max_length_b: int = 0,
-        controls: dict[str, Any] | None = None,
-    ) -> None:
-        self.metric = metric
-        self.itos = list(itos)
-        self.max_length = max_length
-        self.max_length_a = max_length_a
-        self.max_length_b = max_length_b
-        self.controls = dict(controls or {})
-
-    def _tokens(self, ids: list[int]) -> list[Any]:
-        if EOS_INDEX in ids:
-            ids = ids[: ids.index(EOS_INDEX)]
-        return [self.itos[i] for i in ids if i not in (PAD_INDEX, BOS_INDEX)]
-
-    def __call__(self, net: Any, X: Any, y: Any = None) -> float:
-        dataset, index = X, None
-        if isinstance(dataset, torch.utils.data.Subset):
-            dataset, index = dataset.dataset, list(dataset.indices)
-        src, lengths, trg = dataset.src, dataset.src_lengths, dataset.trg
-        if index is not None:
-            rows = torch.as_tensor(index, device=lengths.device)
-            src, lengths, trg = src[rows], lengths[rows], trg[rows]
-        module = net.module_
-        training = module.training
-        module.eval()
-        predicted: list[list[int]] = []
-        with torch.no_grad():
-            for start in range(0, len(lengths), INFERENCE_BATCH_SIZE):
-                batch_lengths = lengths[start : start + INFERENCE_BATCH_SIZE]
-                batch_src = src[start : start + INFERENCE_BATCH_SIZE]
-                if batch_src.dim() == 2:
-                    batch_src = batch_src[:, : max(1, int(batch_lengths.max()))]
-                limits = length_limits(
-                    batch_lengths,
-                    self.max_length,
-                    self.max_length_a,
-                    self.max_length_b,
-                )
-                out = greedy_search(
-                    module,
-                    batch_src,
-                    batch_lengths,
-                    **search_options(limits, return_attention=False, **self.controls),
-                )
-                predicted.extend(out.tokens.cpu().tolist())
-        module.train(training)
-        truth = [self._tokens(row[1:]) for row in trg.cpu().tolist()]
-        return sequence_metric(
-            self.metric, truth, [self._tokens(row) for row in predicted]
-        )

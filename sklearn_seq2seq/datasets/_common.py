@@ -1,4 +1,5 @@
-"""Shared parameter constraints, docstring parts and sampling helpers of the tasks."""
+"""Shared parameter constraints and sampling helpers of the tasks (their shared
+docstring parts are in :mod:`sklearn_seq2seq._docstrings`)."""
 
 from numbers import Integral
 
@@ -7,44 +8,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import RealNotInt
 
 from .._data._validation import IntervalNotBool as Interval
-from .._docstrings import docdict
 
 _TEST_SIZE = [Interval(RealNotInt, 0, 1, closed="neither")]
 # Two samples at least, so that both splits can be non-empty.
 _N_SAMPLES = [Interval(Integral, 2, None, closed="left")]
 _POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
-
-# Parameter and return descriptions that several generators share (filled in by
-# sklearn_seq2seq._docstrings.fill_doc).
-docdict["dataset_test_size"] = """\
-test_size : float, default=0.2
-    Fraction of the pairs in the test split, in (0, 1)."""
-docdict["dataset_random_state"] = """\
-random_state : int, RandomState instance or None, default=0
-    Seed of the draw and the split. Pass an int for reproducible output."""
-# The parameters and the sources of make_sorting and make_reversal.
-docdict["symbol_task_parameters"] = f"""\
-Parameters
-----------
-n_samples : int, default=2000
-    Number of pairs. Must not exceed the number of distinct sequences,
-    ``sum(n_symbols ** L for L in range(min_length, max_length + 1))``.
-
-min_length : int, default=3
-    Shortest sequence.
-
-max_length : int, default=8
-    Longest sequence, at least ``min_length``.
-
-n_symbols : int, default=10
-    Size of the vocabulary.
-
-{docdict["dataset_test_size"]}
-
-{docdict["dataset_random_state"]}"""
-docdict["symbol_task_X"] = """\
-X_train, X_test : list of str
-    Random symbol sequences, symbols separated by spaces."""
 
 
 def _split(

@@ -83,11 +83,24 @@ def make_sorting(
     ``"t0"``, ``"t1"``, ..., ``"t{n_symbols - 1}"`` beyond; these are sorted by their
     number (``"t2"`` before ``"t10"``).
 
-    %(symbol_task_parameters)s
+    Parameters
+    ----------
+    %(symbol_task_n_samples)s
+
+    %(symbol_task_min_length)s
+
+    %(symbol_task_max_length)s
+
+    %(symbol_task_n_symbols)s
+
+    %(dataset_test_size)s
+
+    %(dataset_random_state)s
 
     Returns
     -------
-    %(symbol_task_X)s
+    X_train, X_test : list of str
+        Random symbol sequences, symbols separated by spaces.
 
     y_train, y_test : list of str
         The same symbols in sorted order.
@@ -128,11 +141,24 @@ def make_reversal(
     :func:`make_sorting`: digits when ``n_symbols <= 10``, lowercase letters when
     ``n_symbols <= 26``, tokens ``"t0"``, ``"t1"``, ... beyond.
 
-    %(symbol_task_parameters)s
+    Parameters
+    ----------
+    %(symbol_task_n_samples)s
+
+    %(symbol_task_min_length)s
+
+    %(symbol_task_max_length)s
+
+    %(symbol_task_n_symbols)s
+
+    %(dataset_test_size)s
+
+    %(dataset_random_state)s
 
     Returns
     -------
-    %(symbol_task_X)s
+    X_train, X_test : list of str
+        Random symbol sequences, symbols separated by spaces.
 
     y_train, y_test : list of str
         The same sequences reversed.

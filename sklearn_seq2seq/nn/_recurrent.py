@@ -7,8 +7,7 @@ from typing import TypedDict
 
 from torch import nn
 
-from .._data._vocabulary import PAD_INDEX
-from .._docstrings import docdict
+from ._specials import PAD_INDEX
 from ._utils import (
     check_one_input,
     init_embedding,
@@ -16,23 +15,6 @@ from ._utils import (
     make_input_layer,
     make_rnn,
 )
-
-docdict["recurrent_stack"] = """hidden_dim : int
-    Size of the states (the encoder's per direction; the decoder's equal to the
-    encoder's).
-vocab_size : int, default=None
-    Number of token ids: token input (and, for a decoder, logits over them).
-n_features : int, default=None
-    Size of each vector: continuous input (and, for a decoder, output); exactly
-    one of ``vocab_size`` and ``n_features``.
-embedding_dim : int, default=None
-    Size of the token embedding or of the linear projection of each input vector
-    (``None`` = ``hidden_dim``).
-cell : {"gru", "lstm", "rnn"}, default="gru"
-num_layers : int, default=1
-dropout : float, default=0.0
-    Dropout on the input layer's output and between RNN layers.
-pad_index : int, default=0"""
 
 
 class RecurrentStackOptions(TypedDict, total=False):
@@ -55,12 +37,30 @@ class RecurrentStack(nn.Module):
 
     Parameters
     ----------
-    hidden_dim, vocab_size, n_features, embedding_dim, cell, num_layers, \
-            dropout, pad_index
-        See :class:`RecurrentStackOptions`.
+    hidden_dim : int
+        Size of the states (the encoder's per direction; the decoder's equal to the
+        encoder's).
+    vocab_size : int, default=None
+        Number of token ids: token input (and, for a decoder, logits over them).
+    n_features : int, default=None
+        Size of each vector: continuous input (and, for a decoder, output); exactly
+        one of ``vocab_size`` and ``n_features``.
+    embedding_dim : int, default=None
+        Size of the token embedding or of the linear projection of each input vector
+        (``None`` = ``hidden_dim``).
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+        The recurrent cell.
+    num_layers : int, default=1
+        Stacked RNN layers.
+    dropout : float, default=0.0
+        Dropout on the input layer's output and between RNN layers
+        (and, in a decoder, before the output layer).
+    pad_index : int, default=0
+        Id of the padding token (its embedding stays zero).
     extra_input_size : int, default=0
         Features the RNN reads besides the embedded input (a context vector).
     bidirectional : bool, default=False
+        Run a backward RNN too (states of ``hidden_dim`` per direction).
     """
 
     #: Whether the stack reads an input sequence through ``input_layer``.

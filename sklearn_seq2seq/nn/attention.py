@@ -78,8 +78,10 @@ class BahdanauAttention(AttentionMechanism):
 
     Parameters
     ----------
-    query_size, key_size : int
-        Sizes of the decoder state ``s`` and of the encoder states ``h``.
+    query_size : int
+        Size of the decoder state ``s``.
+    key_size : int
+        Size of the encoder states ``h``.
     attention_size : int
         Size of the hidden layer inside the score.
     """
@@ -112,8 +114,10 @@ class LuongAttention(AttentionMechanism):
     ----------
     score : {"dot", "general", "concat"}
         The score function.
-    query_size, key_size : int
-        Sizes of the decoder state ``s`` and of the encoder states ``h``.
+    query_size : int
+        Size of the decoder state ``s``.
+    key_size : int
+        Size of the encoder states ``h``.
     attention_size : int
         Size of the hidden layer of the ``concat`` score (unused otherwise).
     """
@@ -167,8 +171,10 @@ def build_attention(
     ----------
     score : {"additive", "dot", "general", "concat"}
         ``"additive"`` is Bahdanau's score; the others are Luong's.
-    query_size, key_size : int
-        Sizes of the decoder state and of the encoder states.
+    query_size : int
+        Size of the decoder state.
+    key_size : int
+        Size of the encoder states.
     attention_size : int, default=None
         Hidden size of the additive and concat scores (``None`` = ``query_size``).
 

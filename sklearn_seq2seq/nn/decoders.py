@@ -34,9 +34,8 @@ from typing import TYPE_CHECKING
 import torch
 from torch import Tensor, nn
 
-from .._data._vocabulary import BOS_INDEX
-from .._docstrings import fill_doc
 from ._recurrent import RecurrentStack, RecurrentStackOptions
+from ._specials import BOS_INDEX
 from ._step_decoder import StepDecoder
 from ._utils import Hidden, map_hidden, select_hidden, top_hidden
 from .attention import build_attention
@@ -97,13 +96,14 @@ class DecoderState:
         return replace(self, hidden=select_hidden(self.hidden, index))
 
 
-@fill_doc
 class RecurrentDecoder(RecurrentStack, StepDecoder):
     """Base class of the decoders: input layer, RNN stack, output head and the loop.
 
     Parameters
     ----------
-    %(recurrent_stack)s
+    hidden_dim : int
+        Size of the states (the encoder's per direction; the decoder's equal to the
+        encoder's).
     encoder_layers : int, default=None
         Layers of the encoder whose final states initialise this decoder (``None`` =
         ``num_layers``). Rule: the top layers are aligned — decoder layer ``i``
@@ -123,8 +123,23 @@ class RecurrentDecoder(RecurrentStack, StepDecoder):
         layer's weight *is* the input embedding's (Press & Wolf, 2017; Inan et al.,
         2017), one parameter, initialised as the embedding; the output layer keeps
         its own bias. Needs ``embedding_dim == hidden_dim``.
-    **options
-        The keywords of :class:`~._recurrent.RecurrentStackOptions`, as above.
+    vocab_size : int, default=None
+        Number of token ids: token input (and, for a decoder, logits over them).
+    n_features : int, default=None
+        Size of each vector: continuous input (and, for a decoder, output); exactly
+        one of ``vocab_size`` and ``n_features``.
+    embedding_dim : int, default=None
+        Size of the token embedding or of the linear projection of each input vector
+        (``None`` = ``hidden_dim``).
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+        The recurrent cell.
+    num_layers : int, default=1
+        Stacked RNN layers.
+    dropout : float, default=0.0
+        Dropout on the input layer's output and between RNN layers
+        (and, in a decoder, before the output layer).
+    pad_index : int, default=0
+        Id of the padding token (its embedding stays zero).
     """
 
     #: The mode's name, as the estimators' ``decoder`` parameter spells it.
@@ -294,7 +309,25 @@ class RecurrentDecoder(RecurrentStack, StepDecoder):
 
 
 class SimpleDecoder(RecurrentDecoder):
-    """The context vector is the decoder's input at every step."""
+    """The context vector is the decoder's input at every step.
+
+    Parameters
+    ----------
+    hidden_dim : int
+    encoder_layers : int, default=None
+    attention : str, default="additive"
+    input_feeding : bool, default=True
+    bos_index : int, default=2
+    tie_embeddings : bool, default=False
+    vocab_size : int, default=None
+    n_features : int, default=None
+    embedding_dim : int, default=None
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+    num_layers : int, default=1
+    dropout : float, default=0.0
+    pad_index : int, default=0
+        Those of :class:`RecurrentDecoder`, described there.
+    """
 
     mode = "simple"
     feeds_previous_output = False
@@ -302,20 +335,74 @@ class SimpleDecoder(RecurrentDecoder):
 
 
 class FeedbackDecoder(RecurrentDecoder):
-    """The previous output is the input; the context only initialises the state."""
+    """The previous output is the input; the context only initialises the state.
+
+    Parameters
+    ----------
+    hidden_dim : int
+    encoder_layers : int, default=None
+    attention : str, default="additive"
+    input_feeding : bool, default=True
+    bos_index : int, default=2
+    tie_embeddings : bool, default=False
+    vocab_size : int, default=None
+    n_features : int, default=None
+    embedding_dim : int, default=None
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+    num_layers : int, default=1
+    dropout : float, default=0.0
+    pad_index : int, default=0
+        Those of :class:`RecurrentDecoder`, described there.
+    """
 
     mode = "feedback"
 
 
 class PeekDecoder(RecurrentDecoder):
-    """Previous output and context vector together at every step."""
+    """Previous output and context vector together at every step.
+
+    Parameters
+    ----------
+    hidden_dim : int
+    encoder_layers : int, default=None
+    attention : str, default="additive"
+    input_feeding : bool, default=True
+    bos_index : int, default=2
+    tie_embeddings : bool, default=False
+    vocab_size : int, default=None
+    n_features : int, default=None
+    embedding_dim : int, default=None
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+    num_layers : int, default=1
+    dropout : float, default=0.0
+    pad_index : int, default=0
+        Those of :class:`RecurrentDecoder`, described there.
+    """
 
     mode = "peek"
     feeds_context = True
 
 
 class AttentionDecoder(RecurrentDecoder):
-    """Previous output and an attention context recomputed at every step."""
+    """Previous output and an attention context recomputed at every step.
+
+    Parameters
+    ----------
+    hidden_dim : int
+    encoder_layers : int, default=None
+    attention : str, default="additive"
+    input_feeding : bool, default=True
+    bos_index : int, default=2
+    tie_embeddings : bool, default=False
+    vocab_size : int, default=None
+    n_features : int, default=None
+    embedding_dim : int, default=None
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+    num_layers : int, default=1
+    dropout : float, default=0.0
+    pad_index : int, default=0
+        Those of :class:`RecurrentDecoder`, described there.
+    """
 
     mode = "attention"
     uses_attention = True
@@ -328,8 +415,22 @@ DECODERS: dict[str, type[RecurrentDecoder]] = {
 
 
 def build_decoder(mode: str, hidden_dim: int, **kwargs) -> RecurrentDecoder:
-    """Build the decoder named by ``mode`` (``"simple"``, ``"feedback"``, ``"peek"``,
-    ``"attention"``); ``kwargs`` go to :class:`RecurrentDecoder`."""
+    """Build the decoder named by ``mode``.
+
+    Parameters
+    ----------
+    mode : {"simple", "feedback", "peek", "attention"}
+        The decoder class, by its ``mode``: :class:`SimpleDecoder`,
+        :class:`FeedbackDecoder`, :class:`PeekDecoder` or :class:`AttentionDecoder`.
+    hidden_dim : int
+        Size of the states.
+    **kwargs
+        The other keywords of :class:`RecurrentDecoder`.
+
+    Returns
+    -------
+    RecurrentDecoder
+    """
     if mode not in DECODERS:
         raise ValueError(f"decoder must be one of {list(DECODERS)}, got {mode!r}.")
     return DECODERS[mode](hidden_dim, **kwargs)

@@ -20,7 +20,6 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .._docstrings import fill_doc
 from ._recurrent import RecurrentStack, RecurrentStackOptions
 from ._utils import Hidden, lengths_to_mask, map_hidden
 
@@ -28,19 +27,35 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 
-@fill_doc
 class RecurrentEncoder(RecurrentStack):
     """Embedding (or linear) input layer and a stack of RNN layers.
 
     Parameters
     ----------
-    %(recurrent_stack)s
+    hidden_dim : int
+        Size of the states (the encoder's per direction; the decoder's equal to the
+        encoder's).
     bidirectional : bool, default=False
         Run a backward RNN too. Both directions' outputs and final states are then
         concatenated and projected back to ``hidden_dim`` (a linear layer; ``tanh`` for
         the hidden state), so the decoder sees the same sizes either way.
-    **options
-        The keywords of :class:`~._recurrent.RecurrentStackOptions`, as above.
+    vocab_size : int, default=None
+        Number of token ids: token input (and, for a decoder, logits over them).
+    n_features : int, default=None
+        Size of each vector: continuous input (and, for a decoder, output); exactly
+        one of ``vocab_size`` and ``n_features``.
+    embedding_dim : int, default=None
+        Size of the token embedding or of the linear projection of each input vector
+        (``None`` = ``hidden_dim``).
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+        The recurrent cell.
+    num_layers : int, default=1
+        Stacked RNN layers.
+    dropout : float, default=0.0
+        Dropout on the input layer's output and between RNN layers
+        (and, in a decoder, before the output layer).
+    pad_index : int, default=0
+        Id of the padding token (its embedding stays zero).
     """
 
     def __init__(

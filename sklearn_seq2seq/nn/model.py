@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, TypedDict
 import torch
 from torch import Tensor, nn
 
-from .._data._vocabulary import BOS_INDEX, PAD_INDEX
-from .._docstrings import docdict, fill_doc
+from ._specials import BOS_INDEX, PAD_INDEX
 from ._utils import Hidden, lengths_to_mask
 from .decoders import DecoderState, RecurrentDecoder, build_decoder
 from .encoders import RecurrentEncoder
@@ -102,6 +101,7 @@ class SequenceClassifierModule(nn.Module):
     output_length : int
         Number of decoder steps.
     n_classes : int
+        Number of classes.
     """
 
     def __init__(
@@ -151,36 +151,6 @@ class RecurrentNetworkOptions(TypedDict, total=False):
     bidirectional: bool
     dropout: float
     pad_index: int
-
-
-docdict["seq2seq_target"] = """trg_vocab_size, trg_features : int, default=None
-    Exactly one: token target of ``trg_vocab_size`` ids, or vectors of
-    ``trg_features`` floats.
-teacher_forcing_ratio : float, default=1.0
-    See :class:`EncoderDecoder`.
-bos_index : int, default=2
-    Id of ``<bos>``, the first input of a token decoder.
-tie_embeddings : bool, default=False
-    Token target: the decoder's output layer shares its weight with the
-    decoder's input embedding (see :class:`~.decoders.RecurrentDecoder`)."""
-docdict["rnn_network"] = """src_vocab_size, src_features : int, default=None
-    Exactly one: token source of ``src_vocab_size`` ids, or vectors of
-    ``src_features`` floats.
-hidden_dim : int, default=64
-embedding_dim : int, default=None
-    ``None`` = ``hidden_dim``.
-cell : {"gru", "lstm", "rnn"}, default="gru"
-depth : int or (int, int), default=1
-    Layers of the encoder and of the decoder, or ``(encoder_layers,
-    decoder_layers)``.
-decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
-attention : str, default="additive"
-input_feeding : bool, default=True
-    See :class:`~.decoders.RecurrentDecoder`.
-bidirectional : bool, default=False
-    See :class:`~.encoders.RecurrentEncoder`.
-dropout : float, default=0.0
-pad_index : int, default=0"""
 
 
 def _build_parts(
@@ -235,7 +205,6 @@ def _build_parts(
     return encoder, decoder_module
 
 
-@fill_doc
 def build_encoder_decoder(
     *,
     trg_vocab_size: int | None = None,
@@ -249,8 +218,47 @@ def build_encoder_decoder(
 
     Parameters
     ----------
-    %(seq2seq_target)s
-    %(rnn_network)s
+    trg_vocab_size : int, default=None
+        Token target of ``trg_vocab_size`` ids (logits over them); exactly one of
+        ``trg_vocab_size`` and ``trg_features``.
+    trg_features : int, default=None
+        Vector target of ``trg_features`` floats.
+    teacher_forcing_ratio : float, default=1.0
+        See :class:`~.model.EncoderDecoder`.
+    bos_index : int, default=2
+        Id of ``<bos>``, the first input of a token decoder.
+    tie_embeddings : bool, default=False
+        Token target: the decoder's output layer shares its weight with the
+        decoder's input embedding (see :class:`~.decoders.RecurrentDecoder`).
+    src_vocab_size : int, default=None
+        Token source of ``src_vocab_size`` ids; exactly one of ``src_vocab_size``
+        and ``src_features``.
+    src_features : int, default=None
+        Vector source of ``src_features`` floats.
+    hidden_dim : int, default=64
+        Size of the recurrent states (the encoder's per direction).
+    embedding_dim : int, default=None
+        Size of the input layers' embeddings or projections (``None`` =
+        ``hidden_dim``).
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+        The recurrent cell.
+    depth : int or (int, int), default=1
+        Layers of the encoder and of the decoder, or ``(encoder_layers,
+        decoder_layers)``.
+    decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
+        The decoder mode (see :func:`~.decoders.build_decoder`).
+    attention : {"additive", "dot", "general", "concat"}, default="additive"
+        Attention score of the attention decoder (see
+        :func:`~.attention.build_attention`).
+    input_feeding : bool, default=True
+        See :class:`~.decoders.RecurrentDecoder`.
+    bidirectional : bool, default=False
+        See :class:`~.encoders.RecurrentEncoder`.
+    dropout : float, default=0.0
+        Dropout on the input layers' outputs, between RNN layers and before the
+        decoder's output layer.
+    pad_index : int, default=0
+        Id of the padding token.
 
     Returns
     -------
@@ -266,7 +274,6 @@ def build_encoder_decoder(
     return EncoderDecoder(encoder, decoder, teacher_forcing_ratio=teacher_forcing_ratio)
 
 
-@fill_doc
 def build_sequence_classifier(
     *,
     n_classes: int,
@@ -281,8 +288,41 @@ def build_sequence_classifier(
 
     Parameters
     ----------
-    n_classes, output_length, output_dim : int
-    %(rnn_network)s
+    n_classes : int
+        Number of classes.
+    output_length : int
+        Decoder steps.
+    output_dim : int
+        Features of each decoder output.
+    src_vocab_size : int, default=None
+        Token source of ``src_vocab_size`` ids; exactly one of ``src_vocab_size``
+        and ``src_features``.
+    src_features : int, default=None
+        Vector source of ``src_features`` floats.
+    hidden_dim : int, default=64
+        Size of the recurrent states (the encoder's per direction).
+    embedding_dim : int, default=None
+        Size of the input layers' embeddings or projections (``None`` =
+        ``hidden_dim``).
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+        The recurrent cell.
+    depth : int or (int, int), default=1
+        Layers of the encoder and of the decoder, or ``(encoder_layers,
+        decoder_layers)``.
+    decoder : {"simple", "feedback", "peek", "attention"}, default="attention"
+        The decoder mode (see :func:`~.decoders.build_decoder`).
+    attention : {"additive", "dot", "general", "concat"}, default="additive"
+        Attention score of the attention decoder (see
+        :func:`~.attention.build_attention`).
+    input_feeding : bool, default=True
+        See :class:`~.decoders.RecurrentDecoder`.
+    bidirectional : bool, default=False
+        See :class:`~.encoders.RecurrentEncoder`.
+    dropout : float, default=0.0
+        Dropout on the input layers' outputs, between RNN layers and before the
+        decoder's output layer.
+    pad_index : int, default=0
+        Id of the padding token.
 
     Returns
     -------

@@ -13,68 +13,23 @@ divided by the length penalty for beam search) and ``attention``
 :func:`beam_search_nbest` returns an :class:`NBestOutput` with the ``n_best`` best
 hypotheses of every sequence.
 
-Decoding controls, shared by all searches and applied to every step's
-log-probabilities (``log_softmax`` of the logits) before a token is chosen, as
-fairseq and Hugging Face's ``generate`` apply them:
-
-- ``repetition_penalty`` (CTRL, Keskar et al., 2019): the log-probability of every
-  token already generated is multiplied by the penalty (>= 1; log-probabilities are
-  <= 0, so they fall);
-- ``blocked_indices`` are never generated (log-probability set to -inf);
-- ``min_length``: ``<eos>`` is forbidden while fewer tokens have been generated;
-- ``no_repeat_ngram_size`` ``n``: a token that would complete an n-gram already in
-  the output is forbidden.
-
-Forbidden tokens get -inf; the others keep their log-probability (no renormalisation),
-so that without a repetition penalty a hypothesis' score is the model's own
-log-probability of it. When every token is forbidden, the sequence ends there.
+Every search applies the decoding controls of :mod:`._controls` (repetition
+penalty, blocked ids, minimum length, no repeated n-grams) to every step's
+log-probabilities before a token is chosen, as fairseq and Hugging Face's
+``generate`` apply them; they take them as keyword options.
 ``max_length`` may be a tensor ``(batch,)`` of per-sequence limits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple, TypedDict
+from typing import Any, NamedTuple
 
 import torch
 from torch import Tensor
 
-from ._specials import PAD_INDEX
-from .._docstrings import docdict, fill_doc
+from ._controls import DecodingControls
+from ._sampling import _sample, _source_keys, _uniforms
 from .model import EncoderDecoder
-
-if TYPE_CHECKING:
-    from typing_extensions import Unpack
-
-_MASK32 = 0xFFFFFFFF
-
-docdict["search_inputs"] = """model : EncoderDecoder
-    With token output.
-src : Tensor
-    ``(batch, src_len)`` ids or ``(batch, src_len, n_features)`` floats.
-src_lengths : Tensor
-    ``(batch,)``."""
-docdict["search_max_length"] = """max_length : int or Tensor
-    Most tokens generated per sequence (``<eos>`` included); a ``(batch,)``
-    tensor gives every sequence its own limit.
-eos_index : int
-    Id of ``<eos>``: a sequence ends when it is generated."""
-docdict["search_options"] = """pad_index : int, default=0
-    Id written after ``<eos>``.
-blocked_indices : sequence of int, default=()
-    Ids never generated (their log-probability is set to -inf), e.g. padding,
-    unknown and ``<bos>``.
-return_attention : bool, default=True
-    Collect the attention weights (attention decoders only); skip it when only
-    the tokens are needed (tracking every beam hypothesis' weights costs time).
-min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
-    Decoding controls (see the module docstring), applied to every sequence or
-    hypothesis; the defaults change nothing."""
-docdict["beam_width_length_penalty"] = """beam_width : int
-    Hypotheses kept per sequence (>= 1).
-length_penalty : float, default=0.0
-    GNMT's ``alpha`` (0 = no normalisation, larger favours longer outputs)."""
 
 
 class SearchOutput(NamedTuple):
@@ -103,107 +58,6 @@ def length_penalty_factor(length: Tensor | int, alpha: float) -> Tensor | float:
     return ((5.0 + length) / 6.0) ** alpha
 
 
-def _block(log_probs: Tensor, blocked_indices: Sequence[int]) -> Tensor:
-    """Forbid ids that must never be generated (padding, ``<bos>``...)."""
-    if blocked_indices:
-        log_probs[:, list(blocked_indices)] = float("-inf")
-    return log_probs
-
-
-def _seen_mask(generated: Tensor, vocab_size: int) -> Tensor:
-    """``(rows, vocab)``: True for the ids in each row of ``generated``."""
-    seen = torch.zeros(
-        generated.shape[0], vocab_size, dtype=torch.bool, device=generated.device
-    )
-    return seen.scatter_(1, generated, True)
-
-
-def _banned_ngrams(generated: Tensor, n: int, vocab_size: int) -> Tensor | None:
-    """``(rows, vocab)`` mask of the ids that would repeat an n-gram of
-    ``generated`` ``(rows, t)``: those that followed an earlier occurrence of the
-    last ``n - 1`` tokens (fairseq's ``no_repeat_ngram_size``). None when no
-    n-gram is complete yet."""
-    t = generated.shape[1]
-    if n <= 0 or t < n:
-        return None
-    windows = generated.unfold(1, n, 1)  # rows x (t - n + 1) x n
-    prefix = generated[:, t - n + 1 :]  # rows x (n - 1)
-    match = (windows[:, :, :-1] == prefix.unsqueeze(1)).all(dim=2)
-    counts = torch.zeros(generated.shape[0], vocab_size, device=generated.device)
-    counts.scatter_add_(1, windows[:, :, -1], match.float())
-    return counts > 0
-
-
-class SearchOptions(TypedDict, total=False):
-    """The optional keywords every search function takes (defaults in
-    :class:`DecodingControls`; ``return_attention`` defaults to True)."""
-
-    pad_index: int
-    blocked_indices: Sequence[int]
-    return_attention: bool
-    min_length: int
-    no_repeat_ngram_size: int
-    repetition_penalty: float
-
-
-@dataclass(frozen=True)
-class DecodingControls:
-    """What a search does to every step's log-probabilities, and its ids.
-
-    Parameters
-    ----------
-    eos_index : int
-    pad_index : int, default=0
-    blocked_indices : sequence of int, default=()
-    min_length, no_repeat_ngram_size, repetition_penalty : default=0, 0, 1.0
-        See the module docstring.
-    """
-
-    eos_index: int
-    pad_index: int = PAD_INDEX
-    blocked_indices: Sequence[int] = ()
-    min_length: int = 0
-    no_repeat_ngram_size: int = 0
-    repetition_penalty: float = 1.0
-
-    @classmethod
-    def from_options(
-        cls, eos_index: int, options: SearchOptions
-    ) -> tuple[DecodingControls, bool]:
-        """The controls and ``return_attention`` of a search's keywords."""
-        controls: dict = dict(options)
-        return_attention = controls.pop("return_attention", True)
-        return cls(eos_index, **controls), return_attention
-
-    @property
-    def needs_history(self) -> bool:
-        """Whether :meth:`log_probs` reads the ids generated so far."""
-        return self.repetition_penalty != 1.0 or self.no_repeat_ngram_size > 0
-
-    def log_probs(self, logits: Tensor, generated: Tensor | None, step: int) -> Tensor:
-        """Log-probabilities ``(rows, vocab)`` of the next token after the controls
-        at decoding step ``step``; ``generated`` ``(rows, step)`` holds the ids
-        generated so far (no ``<bos>``), and may be None when
-        :attr:`needs_history` is False."""
-        log_probs = torch.log_softmax(logits.float(), dim=-1)
-        vocab_size = log_probs.shape[1]
-        if self.repetition_penalty != 1.0 and step > 0:
-            assert generated is not None
-            seen = _seen_mask(generated, vocab_size)
-            log_probs = torch.where(
-                seen, log_probs * self.repetition_penalty, log_probs
-            )
-        log_probs = _block(log_probs, self.blocked_indices)
-        if step < self.min_length:
-            log_probs[:, self.eos_index] = float("-inf")
-        if self.no_repeat_ngram_size > 0:
-            assert generated is not None
-            banned = _banned_ngrams(generated, self.no_repeat_ngram_size, vocab_size)
-            if banned is not None:
-                log_probs = log_probs.masked_fill(banned, float("-inf"))
-        return log_probs
-
-
 def _limits(max_length: int | Tensor, batch_size: int, device: torch.device) -> Tensor:
     """Per-sequence limits ``(batch,)`` (at least 1) from an int or a tensor."""
     if isinstance(max_length, Tensor):
@@ -212,80 +66,7 @@ def _limits(max_length: int | Tensor, batch_size: int, device: torch.device) -> 
 
 
 # -- sampling's random numbers ----------------------------------------------------
-def _mul32(x: Tensor, constant: int) -> Tensor:
-    """``x * constant mod 2**32`` for ``0 <= x < 2**32`` in int64, without overflow."""
-    low = x * (constant & 0xFFFF)
-    high = ((x * (constant >> 16)) & 0xFFFF) << 16
-    return (low + high) & _MASK32
-
-
-def _mix32(x: Tensor) -> Tensor:
-    """A 32-bit integer hash (Wellons' "lowbias32"), elementwise on int64."""
-    x = x & _MASK32
-    x = x ^ (x >> 16)
-    x = _mul32(x, 0x7FEB352D)
-    x = x ^ (x >> 15)
-    x = _mul32(x, 0x846CA68B)
-    return x ^ (x >> 16)
-
-
-def _source_keys(src: Tensor, src_lengths: Tensor, seed: int) -> Tensor:
-    """One 32-bit key per sequence ``(batch,)`` from the seed and the sequence's
-    real positions only (ids, or the bits of float values), so that a sequence
-    gets the same key alone, in any batch, at any position."""
-    batch_size, src_len = src.shape[0], src.shape[1]
-    if src.is_floating_point():
-        values = src.float().contiguous().view(torch.int32).long()
-    else:
-        values = src.long()
-    values = (values & _MASK32).reshape(batch_size, src_len, -1)
-    lengths = src_lengths.to(src.device).long()
-    keys = _mix32(torch.full_like(lengths, seed & _MASK32) ^ 0x5BD1E995)
-    keys = _mix32(keys ^ lengths)
-    for j in range(src_len):
-        real = j < lengths
-        for f in range(values.shape[2]):
-            keys = torch.where(real, _mix32(keys ^ values[:, j, f]), keys)
-    return keys
-
-
-def _uniforms(keys: Tensor, step: int) -> Tensor:
-    """A uniform number in (0, 1) ``(batch,)`` per key for decoding step ``step``."""
-    bits = _mix32(keys ^ _mix32(torch.full_like(keys, step + 1)))
-    return (bits.double() + 0.5) / 2.0**32
-
-
-def _sample(
-    log_probs: Tensor,
-    uniforms: Tensor,
-    *,
-    temperature: float,
-    top_k: int | None,
-    top_p: float | None,
-) -> Tensor:
-    """Draw one id per row ``(rows,)`` from ``softmax(log_probs / temperature)``,
-    restricted to the ``top_k`` most probable ids and to the smallest set of them
-    whose probability reaches ``top_p`` (Holtzman et al.'s nucleus), by inverting
-    the cumulative distribution at ``uniforms``."""
-    scores = log_probs.double() / temperature
-    if top_k is not None and top_k < scores.shape[1]:
-        kth = scores.topk(top_k, dim=1).values[:, -1:]
-        scores = scores.masked_fill(scores < kth, float("-inf"))
-    if top_p is not None and top_p < 1.0:
-        sorted_scores, order = scores.sort(dim=1, descending=True)
-        sorted_probs = torch.softmax(sorted_scores, dim=1)
-        # Drop an id when the more probable ones already reach top_p.
-        drop_sorted = (sorted_probs.cumsum(dim=1) - sorted_probs) >= top_p
-        drop = torch.zeros_like(drop_sorted).scatter_(1, order, drop_sorted)
-        scores = scores.masked_fill(drop, float("-inf"))
-    cdf = torch.softmax(scores, dim=1).cumsum(dim=1)
-    threshold = (uniforms * cdf[:, -1]).unsqueeze(1)
-    index = torch.searchsorted(cdf, threshold).squeeze(1)
-    return index.clamp(max=scores.shape[1] - 1)
-
-
 @torch.no_grad()
-@fill_doc
 def greedy_search(
     model: EncoderDecoder,
     src: Tensor,
@@ -293,15 +74,37 @@ def greedy_search(
     *,
     max_length: int | Tensor,
     eos_index: int,
-    **options: Unpack[SearchOptions],
+    **options: Any,
 ) -> SearchOutput:
     """Decode by taking the most probable token at every step.
 
     Parameters
     ----------
-    %(search_inputs)s
-    %(search_max_length)s
-    %(search_options)s
+    model : EncoderDecoder
+        With token output.
+    src : Tensor
+        ``(batch, src_len)`` ids or ``(batch, src_len, n_features)`` floats.
+    src_lengths : Tensor
+        ``(batch,)``.
+    max_length : int or Tensor
+        Most tokens generated per sequence (``<eos>`` included); a ``(batch,)``
+        tensor gives every sequence its own limit.
+    eos_index : int
+        Id of ``<eos>``: a sequence ends when it is generated.
+    pad_index : int, default=0
+        Id written after ``<eos>``.
+    blocked_indices : sequence of int, default=()
+        Ids never generated (their log-probability is set to -inf), e.g. padding,
+        unknown and ``<bos>``.
+    return_attention : bool, default=True
+        Collect the attention weights (attention decoders only); skip it when only
+        the tokens are needed (tracking every beam hypothesis' weights costs time).
+    min_length : int, default=0
+        Tokens generated before ``<eos>`` is allowed.
+    no_repeat_ngram_size : int, default=0
+        Forbid repeating an n-gram of this size (0: off).
+    repetition_penalty : float, default=1.0
+        Factor (>= 1) on the log-probability of tokens already generated (1: off).
 
     Returns
     -------
@@ -311,7 +114,6 @@ def greedy_search(
 
 
 @torch.no_grad()
-@fill_doc
 def sample_search(
     model: EncoderDecoder,
     src: Tensor,
@@ -323,7 +125,7 @@ def sample_search(
     temperature: float = 1.0,
     top_k: int | None = None,
     top_p: float | None = None,
-    **options: Unpack[SearchOptions],
+    **options: Any,
 ) -> SearchOutput:
     """Decode by drawing every token from the model's distribution (ancestral
     sampling), with temperature, top-k and nucleus (top-p) filtering.
@@ -335,8 +137,17 @@ def sample_search(
 
     Parameters
     ----------
-    %(search_inputs)s
-    %(search_max_length)s
+    model : EncoderDecoder
+        With token output.
+    src : Tensor
+        ``(batch, src_len)`` ids or ``(batch, src_len, n_features)`` floats.
+    src_lengths : Tensor
+        ``(batch,)``.
+    max_length : int or Tensor
+        Most tokens generated per sequence (``<eos>`` included); a ``(batch,)``
+        tensor gives every sequence its own limit.
+    eos_index : int
+        Id of ``<eos>``: a sequence ends when it is generated.
     seed : int
         Seed of the draws.
     temperature : float, default=1.0
@@ -347,7 +158,20 @@ def sample_search(
     top_p : float, default=None
         Draw among the smallest set of most probable ids whose probability (after
         temperature and ``top_k``) reaches ``top_p``.
-    %(search_options)s
+    pad_index : int, default=0
+        Id written after ``<eos>``.
+    blocked_indices : sequence of int, default=()
+        Ids never generated (their log-probability is set to -inf), e.g. padding,
+        unknown and ``<bos>``.
+    return_attention : bool, default=True
+        Collect the attention weights (attention decoders only); skip it when only
+        the tokens are needed (tracking every beam hypothesis' weights costs time).
+    min_length : int, default=0
+        Tokens generated before ``<eos>`` is allowed.
+    no_repeat_ngram_size : int, default=0
+        Forbid repeating an n-gram of this size (0: off).
+    repetition_penalty : float, default=1.0
+        Factor (>= 1) on the log-probability of tokens already generated (1: off).
 
     Returns
     -------
@@ -370,7 +194,7 @@ def _step_search(
     src_lengths: Tensor,
     max_length: int | Tensor,
     eos_index: int,
-    options: SearchOptions,
+    options: dict[str, Any],
     sampling: tuple[Tensor, float, int | None, float | None] | None = None,
 ) -> SearchOutput:
     """One token per step and sequence: the best one, or a drawn one."""
@@ -422,7 +246,6 @@ def _step_search(
 
 
 @torch.no_grad()
-@fill_doc
 def beam_search(
     model: EncoderDecoder,
     src: Tensor,
@@ -432,7 +255,7 @@ def beam_search(
     max_length: int | Tensor,
     eos_index: int,
     length_penalty: float = 0.0,
-    **options: Unpack[SearchOptions],
+    **options: Any,
 ) -> SearchOutput:
     """Batched beam search; returns the best finished hypothesis of every sequence.
 
@@ -456,10 +279,35 @@ def beam_search(
 
     Parameters
     ----------
-    %(search_inputs)s
-    %(beam_width_length_penalty)s
-    %(search_max_length)s
-    %(search_options)s
+    model : EncoderDecoder
+        With token output.
+    src : Tensor
+        ``(batch, src_len)`` ids or ``(batch, src_len, n_features)`` floats.
+    src_lengths : Tensor
+        ``(batch,)``.
+    beam_width : int
+        Hypotheses kept per sequence (>= 1).
+    length_penalty : float, default=0.0
+        GNMT's ``alpha`` (0 = no normalisation, larger favours longer outputs).
+    max_length : int or Tensor
+        Most tokens generated per sequence (``<eos>`` included); a ``(batch,)``
+        tensor gives every sequence its own limit.
+    eos_index : int
+        Id of ``<eos>``: a sequence ends when it is generated.
+    pad_index : int, default=0
+        Id written after ``<eos>``.
+    blocked_indices : sequence of int, default=()
+        Ids never generated (their log-probability is set to -inf), e.g. padding,
+        unknown and ``<bos>``.
+    return_attention : bool, default=True
+        Collect the attention weights (attention decoders only); skip it when only
+        the tokens are needed (tracking every beam hypothesis' weights costs time).
+    min_length : int, default=0
+        Tokens generated before ``<eos>`` is allowed.
+    no_repeat_ngram_size : int, default=0
+        Forbid repeating an n-gram of this size (0: off).
+    repetition_penalty : float, default=1.0
+        Factor (>= 1) on the log-probability of tokens already generated (1: off).
 
     Returns
     -------
@@ -481,7 +329,6 @@ def beam_search(
 
 
 @torch.no_grad()
-@fill_doc
 def beam_search_nbest(
     model: EncoderDecoder,
     src: Tensor,
@@ -492,7 +339,7 @@ def beam_search_nbest(
     max_length: int | Tensor,
     eos_index: int,
     length_penalty: float = 0.0,
-    **options: Unpack[SearchOptions],
+    **options: Any,
 ) -> NBestOutput:
     """Batched beam search keeping the ``n_best`` best finished hypotheses.
 
@@ -504,12 +351,37 @@ def beam_search_nbest(
 
     Parameters
     ----------
-    %(search_inputs)s
-    %(beam_width_length_penalty)s
+    model : EncoderDecoder
+        With token output.
+    src : Tensor
+        ``(batch, src_len)`` ids or ``(batch, src_len, n_features)`` floats.
+    src_lengths : Tensor
+        ``(batch,)``.
+    beam_width : int
+        Hypotheses kept per sequence (>= 1).
+    length_penalty : float, default=0.0
+        GNMT's ``alpha`` (0 = no normalisation, larger favours longer outputs).
     n_best : int
         Finished hypotheses returned per sequence (1 to ``beam_width``).
-    %(search_max_length)s
-    %(search_options)s
+    max_length : int or Tensor
+        Most tokens generated per sequence (``<eos>`` included); a ``(batch,)``
+        tensor gives every sequence its own limit.
+    eos_index : int
+        Id of ``<eos>``: a sequence ends when it is generated.
+    pad_index : int, default=0
+        Id written after ``<eos>``.
+    blocked_indices : sequence of int, default=()
+        Ids never generated (their log-probability is set to -inf), e.g. padding,
+        unknown and ``<bos>``.
+    return_attention : bool, default=True
+        Collect the attention weights (attention decoders only); skip it when only
+        the tokens are needed (tracking every beam hypothesis' weights costs time).
+    min_length : int, default=0
+        Tokens generated before ``<eos>`` is allowed.
+    no_repeat_ngram_size : int, default=0
+        Forbid repeating an n-gram of this size (0: off).
+    repetition_penalty : float, default=1.0
+        Factor (>= 1) on the log-probability of tokens already generated (1: off).
 
     Returns
     -------

@@ -34,8 +34,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 import torch
 from torch import Tensor, nn
 
-from .._data._vocabulary import BOS_INDEX, PAD_INDEX
-from .._docstrings import docdict, fill_doc
+from ._specials import BOS_INDEX, PAD_INDEX
 from ._step_decoder import StepDecoder
 from ._utils import lengths_to_mask, make_dropout, make_input_layer
 from .model import EncoderDecoder, _split_depth
@@ -103,18 +102,6 @@ class InputLayer(nn.Module):
         return self.dropout(embedded + positions)
 
 
-docdict["transformer_stack"] = """d_model : int
-n_heads : int
-    ``d_model`` must be divisible by it.
-vocab_size, n_features : int, default=None
-    Exactly one: token ids or float vectors.
-num_layers : int, default=1
-feedforward_dim : int, default=None
-    Inner size of the feed-forward blocks (``None`` = ``4 * d_model``).
-dropout : float, default=0.0
-pad_index : int, default=0"""
-
-
 class TransformerStackOptions(TypedDict, total=False):
     """The keywords of :class:`TransformerEncoder` that
     :class:`TransformerDecoder` takes too."""
@@ -169,14 +156,29 @@ class _TransformerStack(nn.Module):
         raise NotImplementedError
 
 
-@fill_doc
 class TransformerEncoder(_TransformerStack):
     """Input layer, ``num_layers`` pre-norm ``nn.TransformerEncoderLayer``s and a
     final layer norm.
 
     Parameters
     ----------
-    %(transformer_stack)s
+    d_model : int
+        The model size.
+    n_heads : int
+        Attention heads; ``d_model`` must be divisible by it.
+    vocab_size : int, default=None
+        Token ids; exactly one of ``vocab_size`` and ``n_features``.
+    n_features : int, default=None
+        Size of float vectors.
+    num_layers : int, default=1
+        Layers of the stack.
+    feedforward_dim : int, default=None
+        Inner size of the feed-forward blocks (``None`` = ``4 * d_model``).
+    dropout : float, default=0.0
+        Dropout on the input layer's output, the attention weights, the
+        feed-forward blocks and the residual branches.
+    pad_index : int, default=0
+        Id of the padding token.
     """
 
     def _make_layers(self, sizes: _LayerSizes) -> nn.Module:
@@ -389,7 +391,6 @@ class TransformerDecoderState:
         )
 
 
-@fill_doc
 class TransformerDecoder(_TransformerStack, StepDecoder):
     """Input layer, ``num_layers`` :class:`TransformerDecoderLayer`, a final layer
     norm and the output projection: logits over ``vocab_size`` ids or vectors of
@@ -401,12 +402,27 @@ class TransformerDecoder(_TransformerStack, StepDecoder):
 
     Parameters
     ----------
-    %(transformer_stack)s
+    d_model : int
+        The model size.
+    n_heads : int
+        Attention heads; ``d_model`` must be divisible by it.
     bos_index : int, default=2
+        Id of ``<bos>``, the first input for token output.
     tie_embeddings : bool, default=False
         Token output: the output projection's weight is the input embedding's.
-    **options
-        The keywords of :class:`TransformerStackOptions`, as above.
+    vocab_size : int, default=None
+        Token ids; exactly one of ``vocab_size`` and ``n_features``.
+    n_features : int, default=None
+        Size of float vectors.
+    num_layers : int, default=1
+        Layers of the stack.
+    feedforward_dim : int, default=None
+        Inner size of the feed-forward blocks (``None`` = ``4 * d_model``).
+    dropout : float, default=0.0
+        Dropout on the input layer's output, the attention weights, the
+        feed-forward blocks and the residual branches.
+    pad_index : int, default=0
+        Id of the padding token.
     """
 
     mode = "transformer"
@@ -570,21 +586,6 @@ class TransformerNetworkOptions(TypedDict, total=False):
     pad_index: int
 
 
-docdict["transformer_network"] = """src_vocab_size, src_features : int, default=None
-    Exactly one: token source of ``src_vocab_size`` ids, or vectors of
-    ``src_features`` floats.
-hidden_dim : int, default=64
-    The model size ``d_model``.
-n_heads : int, default=4
-feedforward_dim : int, default=None
-    ``None`` = ``4 * hidden_dim``.
-depth : int or (int, int), default=1
-    Layers of the encoder and of the decoder, or ``(encoder_layers,
-    decoder_layers)``.
-dropout : float, default=0.0
-pad_index : int, default=0"""
-
-
 def _build_parts(
     *,
     target: dict[str, Any] | None,
@@ -622,7 +623,6 @@ def _build_parts(
     return encoder, decoder
 
 
-@fill_doc
 def build_transformer(
     *,
     trg_vocab_size: int | None = None,
@@ -636,8 +636,36 @@ def build_transformer(
 
     Parameters
     ----------
-    %(seq2seq_target)s
-    %(transformer_network)s
+    trg_vocab_size : int, default=None
+        Token target of ``trg_vocab_size`` ids (logits over them); exactly one of
+        ``trg_vocab_size`` and ``trg_features``.
+    trg_features : int, default=None
+        Vector target of ``trg_features`` floats.
+    teacher_forcing_ratio : float, default=1.0
+        See :class:`~.model.EncoderDecoder`.
+    tie_embeddings : bool, default=False
+        Token target: the decoder's output layer shares its weight with the
+        decoder's input embedding (see :class:`TransformerDecoder`).
+    bos_index : int, default=2
+        Id of ``<bos>``, the first input of a token decoder.
+    src_vocab_size : int, default=None
+        Token source of ``src_vocab_size`` ids; exactly one of ``src_vocab_size``
+        and ``src_features``.
+    src_features : int, default=None
+        Vector source of ``src_features`` floats.
+    hidden_dim : int, default=64
+        The model size ``d_model``.
+    n_heads : int, default=4
+        Attention heads; ``hidden_dim`` must be divisible by it.
+    feedforward_dim : int, default=None
+        Inner size of the feed-forward blocks (``None`` = ``4 * hidden_dim``).
+    depth : int or (int, int), default=1
+        Layers of the encoder and of the decoder, or ``(encoder_layers,
+        decoder_layers)``.
+    dropout : float, default=0.0
+        Dropout in every layer (see :class:`TransformerEncoder`).
+    pad_index : int, default=0
+        Id of the padding token.
 
     Returns
     -------
@@ -655,7 +683,6 @@ def build_transformer(
     )
 
 
-@fill_doc
 def build_transformer_classifier(
     *, n_classes: int, **network: Unpack[TransformerNetworkOptions]
 ) -> TransformerClassifierModule:
@@ -665,7 +692,25 @@ def build_transformer_classifier(
     Parameters
     ----------
     n_classes : int
-    %(transformer_network)s
+        Number of classes.
+    src_vocab_size : int, default=None
+        Token source of ``src_vocab_size`` ids; exactly one of ``src_vocab_size``
+        and ``src_features``.
+    src_features : int, default=None
+        Vector source of ``src_features`` floats.
+    hidden_dim : int, default=64
+        The model size ``d_model``.
+    n_heads : int, default=4
+        Attention heads; ``hidden_dim`` must be divisible by it.
+    feedforward_dim : int, default=None
+        Inner size of the feed-forward blocks (``None`` = ``4 * hidden_dim``).
+    depth : int or (int, int), default=1
+        Layers of the encoder and of the decoder, or ``(encoder_layers,
+        decoder_layers)``.
+    dropout : float, default=0.0
+        Dropout in every layer (see :class:`TransformerEncoder`).
+    pad_index : int, default=0
+        Id of the padding token.
 
     Returns
     -------
