@@ -24,19 +24,44 @@ FAST = dict(
 )
 
 
-@parametrize_with_checks(
-    [
-        Seq2SeqClassifier(**FAST),
-        # The settings users start from: every default (random_state=None makes
-        # sklearn skip the checks that need determinism), then seeded.
-        Seq2SeqClassifier(),
-        Seq2SeqClassifier(random_state=0),
-        # One configuration per decoder mode (attention is the default above).
-        *(
-            Seq2SeqClassifier(decoder=decoder, max_epochs=3, random_state=0)
-            for decoder in ("simple", "feedback", "peek")
-        ),
-    ]
+# Checks that train to a score: with the default max_epochs, 10 s to a minute each
+# on a loaded 2-core machine (measured with --durations).
+SLOW_CHECKS = {"check_classifiers_train", "check_classifiers_classes"}
+
+
+def _slow_when_defaults_train(parametrize):
+    """``parametrize_with_checks``'s parametrization, with its ``SLOW_CHECKS`` of
+    estimators left at their default settings marked ``slow``."""
+    names, params = parametrize.args
+
+    def param(estimator, check):
+        name = getattr(check, "func", check).__name__
+        if name in SLOW_CHECKS and (
+            estimator.max_epochs == Seq2SeqClassifier().max_epochs
+        ):
+            return pytest.param(estimator, check, marks=pytest.mark.slow)
+        return (estimator, check)
+
+    return pytest.mark.parametrize(
+        names, [param(*p) for p in params], **parametrize.kwargs
+    )
+
+
+@_slow_when_defaults_train(
+    parametrize_with_checks(
+        [
+            Seq2SeqClassifier(**FAST),
+            # The settings users start from: every default (random_state=None
+            # makes sklearn skip the checks that need determinism), then seeded.
+            Seq2SeqClassifier(),
+            Seq2SeqClassifier(random_state=0),
+            # One configuration per decoder mode (attention is the default above).
+            *(
+                Seq2SeqClassifier(decoder=decoder, max_epochs=3, random_state=0)
+                for decoder in ("simple", "feedback", "peek")
+            ),
+        ]
+    )
 )
 def test_sklearn_estimator_checks(estimator, check):
     """Every check of sklearn's check_estimator passes, none is expected to fail."""
@@ -67,6 +92,7 @@ def digits_scores(digits):
     return scores
 
 
+@pytest.mark.slow  # trains two models on digits (~10 s)
 def test_digits_rows_reach_90_percent(digits_scores):
     """Both decoders learn digits read row by row. Measured over random_state 0-3
     with 1 and 2 threads: attention 0.933-0.978, simple 0.936-0.967, so 0.90
@@ -147,7 +173,7 @@ def test_unused_teacher_forcing_ratio_warns():
     """The classifier shares the parameter but has nothing to force: say so."""
     X, y = ["1 2", "2 1", "1 1", "2 2"] * 3, ["a", "b", "a", "b"] * 3
     kwargs = dict(hidden_dim=4, max_epochs=1, random_state=0)
-    with pytest.warns(UserWarning, match="teacher_forcing_ratio=0.5 is not used"):
+    with pytest.warns(UserWarning, match="teacher_forcing_ratio=0.5 is ignored"):
         Seq2SeqClassifier(**kwargs, teacher_forcing_ratio=0.5).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

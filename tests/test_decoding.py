@@ -339,7 +339,9 @@ def test_sampling_is_reproducible_with_random_state(fitted):
 
 def test_sampling_options_without_sampling_warn(fitted):
     model = with_params(fitted["attention"], top_k=5)
-    with pytest.warns(UserWarning, match="top_k=5 only shape sampling"):
+    with pytest.warns(
+        UserWarning, match="top_k=5 is ignored: it shapes decoding=.sample. only"
+    ):
         model.predict(X_NEW)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -451,6 +453,7 @@ def test_replace_unknown_copies_the_most_attended_source_token(fitted):
     assert {"zz", "yy", "qq"} & {t for p in predictions for t in p.split()}
 
 
+@pytest.mark.slow
 def test_replace_unknown_recovers_unseen_words():
     """A copy task whose test words were never seen in training: the model learns
     to put <unk> where the source has one (rare training words are read as <unk>

@@ -26,6 +26,7 @@ def _search():
     return GridSearchCV(pipe, grid, scoring=bleu_scorer, cv=2), X, y
 
 
+@pytest.mark.slow  # starts a cluster of worker processes
 def test_grid_search_on_a_dask_cluster_equals_the_serial_run():
     """GridSearchCV under joblib's dask backend on a LocalCluster of 2 worker
     processes gives the cv_results_ of the n_jobs=1 run: every fit is seeded by

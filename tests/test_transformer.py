@@ -48,6 +48,7 @@ def number_words_model(number_words):
     return model.fit(X_train, y_train)
 
 
+@pytest.mark.slow
 def test_attention_learns_number_words(number_words, number_words_model):
     """A Keras seq2seq toy task: held-out numbers to English words, exact match >=
     0.95."""
@@ -57,6 +58,7 @@ def test_attention_learns_number_words(number_words, number_words_model):
     assert number_words_model.score(X_test, y_test) >= 90.0  # BLEU
 
 
+@pytest.mark.slow
 def test_beam_search_predictions(number_words, number_words_model):
     _, X_test, _, y_test = number_words
     model = clone(number_words_model).set_params(beam_width=4)
@@ -68,6 +70,7 @@ def test_beam_search_predictions(number_words, number_words_model):
     assert all(isinstance(s, str) for s in y_beam)
 
 
+@pytest.mark.slow
 def test_attention_weights_for_plotting(number_words, number_words_model):
     _, X_test, _, _ = number_words
     y_pred, attention = number_words_model.predict_with_attention(X_test[:5])
@@ -325,6 +328,7 @@ class RecordThreads(Callback):
         net.threads_seen_ = torch.get_num_threads()
 
 
+@pytest.mark.slow
 def test_grid_search_with_bleu_scorer_in_parallel_equals_serial():
     """GridSearchCV(n_jobs=2) over a pipeline gives the n_jobs=1 results exactly
     (seeded fits, one torch thread each), and the refitted best model trained
@@ -356,6 +360,7 @@ def test_grid_search_with_bleu_scorer_in_parallel_equals_serial():
     np.testing.assert_array_equal(results[1], results[2])
 
 
+@pytest.mark.slow
 def test_workers_do_not_oversubscribe_cores():
     """Under joblib with 2 workers each fit uses at most its share of the cores."""
     from joblib import Parallel, delayed
@@ -661,6 +666,7 @@ def symbol_mapping_model():
     return model, X_test, y_test
 
 
+@pytest.mark.slow
 def test_beam_search_beats_greedy_on_a_trained_model(symbol_mapping_model):
     """The beam output's model score is >= greedy's for >= 99 % of sequences and
     its exact match >= greedy's - 0.01. Measured over random_state 0-3: 100 % of

@@ -12,22 +12,17 @@ import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from .._data._codec import UNKNOWN_SHARE_WARNING, Encoded, SequenceCodec, as_reusable
-from .._data._subwords import SUBWORD_ANALYZERS
-from .._data._validation import IntervalNotBool as Interval  # hidden_dim=True is no 1
 from .._persistence import save
 from .._training._fitting import (
-    OPTIMIZERS,
     check_divergence,
     check_interrupted,
     copy_without_history,
@@ -38,7 +33,7 @@ from .._training._fitting import (
 )
 from .._training._net import Seq2SeqNet, flatten_rnn_weights
 from .._utils import INFERENCE_BATCH_SIZE, available_cores, user_stacklevel
-from ..nn import ATTENTION_SCORES, CELLS, DECODERS
+from ._params import SHARED_CONSTRAINTS, check_fit_parameters, check_params_across
 
 # Float inputs beyond this magnitude get a warning: unscaled inputs saturate the cells.
 LARGE_INPUT = 1e3
@@ -59,37 +54,6 @@ WARMUP_SHARE = 0.1
 # per-epoch table users read and plot.
 
 
-class DeviceOption(StrOptions):
-    """Constraint: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``."""
-
-    def __init__(self) -> None:
-        super().__init__({"auto", "cpu", "cuda"})
-
-    def is_satisfied_by(self, value: Any) -> bool:
-        if super().is_satisfied_by(value):
-            return True
-        if not isinstance(value, str):
-            return False
-        prefix, _, index = value.partition(":")
-        return prefix == "cuda" and index.isdigit()
-
-    def __str__(self) -> str:
-        return "a str among {'auto', 'cpu', 'cuda', 'cuda:N'}"
-
-
-def _depth_ok(depth: Any) -> bool:
-    if isinstance(depth, Integral) and not isinstance(depth, bool):
-        return depth >= 1
-    return (
-        isinstance(depth, tuple | list)
-        and len(depth) == 2
-        and all(
-            isinstance(d, Integral) and not isinstance(d, bool) and d >= 1
-            for d in depth
-        )
-    )
-
-
 def _check_n_samples(X: Encoded, y: np.ndarray, X_name: str, y_name: str) -> None:
     if len(y) != len(X.lengths):
         raise ValueError(
@@ -101,86 +65,18 @@ def _check_n_samples(X: Encoded, y: np.ndarray, X_name: str, y_name: str) -> Non
 class BaseSeq2Seq(BaseEstimator):
     """Shared parameters and machinery of the two estimators (not public)."""
 
-    _parameter_constraints: dict = {
-        "architecture": [StrOptions({"rnn", "transformer"})],
-        "cell": [StrOptions(set(CELLS))],
-        "hidden_dim": [Interval(Integral, 1, None, closed="left")],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "depth": [Interval(Integral, 1, None, closed="left"), tuple, list],
-        "n_heads": [Interval(Integral, 1, None, closed="left")],
-        "feedforward_dim": [Interval(Integral, 1, None, closed="left"), None],
-        "decoder": [StrOptions(set(DECODERS))],
-        "attention": [StrOptions(set(ATTENTION_SCORES))],
-        "input_feeding": ["boolean"],
-        "bidirectional": ["boolean"],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "teacher_forcing_ratio": [Interval(Real, 0, 1, closed="both")],
-        "analyzer": [StrOptions({"word", "char", *SUBWORD_ANALYZERS})],
-        "lowercase": ["boolean"],
-        "strip_accents": [StrOptions({"ascii", "unicode"}), None],
-        "max_tokens": [Interval(Integral, 5, None, closed="left"), None],
-        "input_kind": [StrOptions({"auto", "tokens", "continuous"})],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither"), None],
-        "optimizer": [StrOptions(set(OPTIMIZERS)), type],
-        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-        "early_stopping": ["boolean"],
-        "warm_start": ["boolean"],
-        "lr_schedule": [StrOptions({"constant", "plateau", "noam"}), None],
-        "warmup_steps": [Interval(Integral, 1, None, closed="left"), None],
-        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
-        "tie_embeddings": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "callbacks": [list, None],
-        "device": [DeviceOption()],
-        "accelerator": [HasMethods(["prepare", "backward"]), None],
-        "n_jobs": [Interval(Integral, None, None, closed="neither"), None],
-        "random_state": ["random_state"],
-        # verbose=True is common in scikit-learn and means 1 here.
-        "verbose": [Interval(Integral, 0, 2, closed="both"), "boolean"],
-    }
+    _parameter_constraints: dict = dict(SHARED_CONSTRAINTS)
 
-    # -- checks ---------------------------------------------------------------------
     def _check_params_across(self) -> None:
         """Checks that involve more than one parameter (top of ``fit``)."""
-        if not _depth_ok(self.depth):
-            raise ValueError(
-                "depth must be an int >= 1 or a pair (encoder_layers, decoder_layers) "
-                f"of ints >= 1, got {self.depth!r}."
-            )
-        if self.architecture == "transformer" and self.hidden_dim % self.n_heads:
-            raise ValueError(
-                f"architecture='transformer' splits hidden_dim={self.hidden_dim} "
-                f"over n_heads={self.n_heads} attention heads, so hidden_dim must be "
-                "divisible by n_heads; change one of them (e.g. n_heads=1)."
-            )
-        if self.callbacks is not None:
-            for callback in self.callbacks:
-                target = callback[1] if isinstance(callback, tuple) else callback
-                if not hasattr(target, "initialize"):
-                    raise TypeError(
-                        "callbacks must be skorch callbacks (or (name, callback) "
-                        f"pairs), got {callback!r}."
-                    )
-        if self.optimizer not in OPTIMIZERS and not (
-            isinstance(self.optimizer, type)
-            and issubclass(self.optimizer, torch.optim.Optimizer)
-        ):
-            raise TypeError(
-                "optimizer must be one of "
-                f"{sorted(OPTIMIZERS)} or a torch.optim.Optimizer subclass, got "
-                f"{self.optimizer!r}."
-            )
-        if self.n_jobs == 0:
-            raise ValueError("n_jobs == 0 has no meaning; use None, -1 or an int >= 1.")
-        device = resolve_device(self.device)
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(
-                f"device={self.device!r} but CUDA is not available on this machine; "
-                "use device='auto' or 'cpu'."
-            )
+        check_params_across(self)
+
+    def _ignored_parameter_rules(self) -> list:
+        """The estimator's own rules of the ignored-parameter policy (see
+        ``_params``), beyond the shared ones."""
+        return []
+
+    # -- checks ---------------------------------------------------------------------
 
     # -- inputs ---------------------------------------------------------------------
     def _source_codec(self, name: str = "X", *, target: bool = False) -> SequenceCodec:
@@ -255,10 +151,12 @@ class BaseSeq2Seq(BaseEstimator):
                 )
         return encoded
 
-    def _encode_source(self, X: Any) -> Encoded:
-        """``X`` encoded as in ``fit``; warns when most of its tokens are unknown."""
+    def _encode_source(self, X: Any, *, keep_source_tokens: bool = False) -> Encoded:
+        """``X`` encoded as in ``fit``, read once (with ``keep_source_tokens`` also
+        its tokens as read, case kept, for ``replace_unknown``); warns when most
+        of its tokens are unknown."""
         X = as_reusable(X)
-        encoded = self.source_codec_.encode(X)
+        encoded = self.source_codec_.encode(X, keep_source_tokens=keep_source_tokens)
         self._check_numeric_features(X, reset=False)
         if encoded.n_unknown and (
             encoded.n_unknown >= UNKNOWN_SHARE_WARNING * encoded.n_tokens
@@ -421,6 +319,11 @@ class BaseSeq2Seq(BaseEstimator):
                 valid = (X_valid, trg_valid)
             elif y_val is not None:
                 raise ValueError("y_val was given without X_val; pass both or neither.")
+            check_fit_parameters(
+                self,
+                cross_entropy=self._loss_spec()[0] != "vectors",
+                has_validation_data=valid is not None,
+            )
             self._train(X_encoded, trg, warm=warm, valid=valid, incremental=incremental)
             return self
 
@@ -453,37 +356,6 @@ class BaseSeq2Seq(BaseEstimator):
     def _validation_targets(self, X_val: Any, y_val: Any) -> np.ndarray:
         """Validation targets, read as the training targets were."""
         raise NotImplementedError
-
-    def _check_training_options(self, *, cross_entropy: bool) -> None:
-        """Warn about training options that do nothing for this model; check that
-        tied embeddings have matching sizes. Called in ``fit``."""
-        if self.label_smoothing > 0 and not cross_entropy:
-            warnings.warn(
-                f"label_smoothing={self.label_smoothing} is ignored: float targets "
-                "are learned with mean squared error, not cross-entropy.",
-                UserWarning,
-                stacklevel=user_stacklevel(),
-            )
-        if not self.tie_embeddings:
-            return
-        reason = self._tie_embeddings_ignored()
-        if reason is not None:
-            warnings.warn(
-                f"tie_embeddings=True is ignored: {reason}.",
-                UserWarning,
-                stacklevel=user_stacklevel(),
-            )
-        elif self.architecture == "rnn" and self.embedding_dim not in (
-            None,
-            self.hidden_dim,
-        ):
-            raise ValueError(
-                "tie_embeddings=True shares the decoder's input embedding with its "
-                "output projection, which needs embedding_dim == hidden_dim; got "
-                f"embedding_dim={self.embedding_dim} and hidden_dim="
-                f"{self.hidden_dim}. Set embedding_dim=None (= hidden_dim), or "
-                "tie_embeddings=False."
-            )
 
     def _validation_scoring(self) -> list:
         """Extra per-epoch scores on the validation data (skorch EpochScoring)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 from typing import Any
 
@@ -19,7 +18,6 @@ from .._data._validation import _is_number, check_not_missing
 from .._docstrings import fill_doc
 from .._persistence import register
 from .._training._callbacks import epoch_scoring
-from .._utils import user_stacklevel
 from ..nn import build_sequence_classifier, build_transformer_classifier
 from ._base import BaseSeq2Seq
 
@@ -287,14 +285,6 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 f"{type(self).__name__} requires y to be passed, but the target y is "
                 "None."
             )
-        if self.teacher_forcing_ratio != 1.0:
-            warnings.warn(
-                f"teacher_forcing_ratio={self.teacher_forcing_ratio} is not used by "
-                "Seq2SeqClassifier: its decoder has no target sequence to force. "
-                "Leave it at 1.0 (it matters for Seq2SeqTransformer only).",
-                UserWarning,
-                stacklevel=user_stacklevel(),
-            )
         y = _check_labels(as_reusable(y))
         check_classification_targets(y)
         if warm:
@@ -330,8 +320,18 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                 "Seq2SeqClassifier needs samples of at least 2 classes in the data, "
                 f"but the data contain only one class: {self.classes_[0]!r}."
             )
-        self._check_training_options(cross_entropy=True)
         return y_encoded.astype(np.int64)
+
+    def _ignored_parameter_rules(self) -> list:
+        return [
+            (
+                "teacher_forcing_ratio",
+                lambda e: (
+                    "Seq2SeqClassifier's decoder has no target sequence to "
+                    "force; leave it at 1.0 (it matters for Seq2SeqTransformer only)"
+                ),
+            )
+        ]
 
     def _validation_targets(self, X_val: Any, y_val: Any) -> np.ndarray:
         if y_val is None:

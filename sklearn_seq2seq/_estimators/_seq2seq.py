@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -33,13 +31,13 @@ from .._decoding import (
 from .._docstrings import fill_doc
 from .._persistence import register
 from .._training._callbacks import epoch_scoring
-from .._utils import user_stacklevel
 from ..metrics import sequence_metric
 from ..nn import (
     build_encoder_decoder,
     build_transformer,
 )
 from ._base import BaseSeq2Seq, _check_n_samples
+from ._params import ignored_parameters, warn_ignored
 
 # Decoding is sequential: beyond this many steps a prediction takes minutes.
 MAX_OUTPUT_LENGTH = 10_000
@@ -492,9 +490,20 @@ class Seq2SeqTransformer(
                 "sequences, but the targets are float sequences; use "
                 "validation_scoring=None (valid_loss is reported)."
             )
-        self._check_training_options(cross_entropy=codec.is_tokens)
         self._n_features_out = self.hidden_dim
         return self._training_targets(target)
+
+    def _ignored_parameter_rules(self) -> list:
+        return [
+            (
+                "max_length_b",
+                lambda e: (
+                    None
+                    if e.max_length_a is not None
+                    else "it is the offset of max_length_a, which is None"
+                ),
+            )
+        ]
 
     def _validation_targets(self, X_val: Any, y_val: Any) -> np.ndarray:
         if y_val is None and not self.autoencoder_:
@@ -612,27 +621,11 @@ class Seq2SeqTransformer(
                     "it needs id-array sources too."
                 )
         if not sampling_used and codec.is_tokens:
-            changed = [
-                f"{name}={value!r}"
-                for name, value in decoding.sampling.items()
-                if value != SAMPLING[name]
-            ]
-            if changed:
-                warnings.warn(
-                    f"{', '.join(changed)} only shape sampling, but decoding is "
-                    f"{decoding.mode!r}: set decoding='sample' to use "
-                    "them.",
-                    UserWarning,
-                    stacklevel=user_stacklevel(),
-                )
-
-    def _source_tokens(self, X: Any) -> list[list[Any]]:
-        """The source tokens as read in ``fit``, unknown ones and case kept."""
-        reader = copy.copy(self.source_codec_)
-        if not reader.is_subword:  # subword pieces must be those the encoder read
-            reader.lowercase = False
-            reader.strip_accents = None
-        return reader.read_tokens(X)
+            reason = (
+                f"it shapes decoding='sample' only, and decoding is {decoding.mode!r}"
+            )
+            rules = [(name, lambda e: reason) for name in SAMPLING]
+            warn_ignored(self, ignored_parameters(self, rules))
 
     def _decode(
         self, X: Any, with_attention: bool = False
@@ -644,7 +637,8 @@ class Seq2SeqTransformer(
         codec = self.target_codec_
         decoding = self._decoding(sampling=codec.is_tokens)
         self._check_decoding(decoding, sampling_used=decoding.mode == "sample")
-        X_encoded = self._encode_source(X)
+        replace = self.replace_unknown
+        X_encoded = self._encode_source(X, keep_source_tokens=replace)
         module = self.net_.module_
         module.eval()
         replace = self.replace_unknown
@@ -672,7 +666,7 @@ class Seq2SeqTransformer(
             copied = [
                 copied_tokens(ids, weights, source)
                 for ids, weights, source in zip(
-                    predictions, attention, self._source_tokens(X), strict=True
+                    predictions, attention, X_encoded.source_tokens, strict=True
                 )
             ]
         return codec.decode(predictions, copied), attention
@@ -777,7 +771,7 @@ class Seq2SeqTransformer(
         X = as_reusable(X)
         decoding = self._decoding()
         self._check_decoding(decoding, sampling_used=True)
-        X_encoded = self._encode_source(X)
+        X_encoded = self._encode_source(X, keep_source_tokens=self.replace_unknown)
         module = self.net_.module_
         module.eval()
         use_attention = self.replace_unknown and module.decoder.uses_attention
@@ -789,7 +783,7 @@ class Seq2SeqTransformer(
                 n_best,
                 with_attention=use_attention,
             )
-        sources = self._source_tokens(X) if use_attention else None
+        sources = X_encoded.source_tokens if use_attention else None
         return decode_nbest(codec, hypotheses, sources)
 
     def score_samples(self, X: Any, y: Any = None) -> np.ndarray:
