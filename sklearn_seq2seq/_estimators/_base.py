@@ -31,7 +31,7 @@ from .._training._fitting import (
     resolve_device,
     train,
 )
-from .._training._net import Seq2SeqNet, flatten_rnn_weights
+from .._training._net import FLOAT64_CACHE, Seq2SeqNet, flatten_rnn_weights
 from .._utils import INFERENCE_BATCH_SIZE, available_cores, user_stacklevel
 from ._params import SHARED_CONSTRAINTS, check_fit_parameters, check_params_across
 
@@ -275,13 +275,30 @@ class BaseSeq2Seq(BaseEstimator):
         On the CPU a float64 copy: float32 matrix products differ in their last bits
         with the number of rows and the padded width of a batch, while in float64
         the differences stay far below a 1e-7 relative tolerance, so a sample's
-        score does not depend on the other samples scored with it.
+        score does not depend on the other samples scored with it. The copy is made
+        once and kept until the weights may have changed (another epoch in the
+        history, a new or moved module, an in-place change of a parameter), not
+        made at every call.
         """
         module = self.net_.module_
-        if self._device.type == "cpu":
-            module = copy.deepcopy(module).double()
-        module.eval()
-        return module
+        if self._device.type != "cpu":
+            module.eval()
+            return module
+        key = (
+            id(module),
+            len(self.net_.history),
+            tuple(
+                (t.data_ptr(), t._version, t.dtype)
+                for t in (*module.parameters(), *module.buffers())
+            ),
+        )
+        # Kept on the net (never pickled, see Seq2SeqNet.__getstate__), so that
+        # scoring does not change the estimator's own attributes.
+        cached = self.net_.__dict__.get(FLOAT64_CACHE)
+        if cached is None or cached[0] != key:
+            cached = (key, copy.deepcopy(module).double().eval())
+            self.net_.__dict__[FLOAT64_CACHE] = cached
+        return cached[1]
 
     def _fit(
         self,

@@ -215,7 +215,9 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
             Sequences (see the class docstring for how each kind is read).
         y : array-like of shape (n_samples,)
             Class labels (strings, ints...).
-        X_val, y_val : same kinds as X and y, default=None
+        X_val : same kind as X, default=None
+            Validation sources (see ``y_val``).
+        y_val : same kind as y, default=None
             Validation data: each epoch then reports ``valid_loss`` and
             ``valid_acc`` in ``history_``, ``early_stopping`` watches the
             validation loss on them instead of holding out ``validation_fraction``,

@@ -385,7 +385,9 @@ class Seq2SeqTransformer(
         y : same kinds as X, default=None
             Target sequences; ``None`` trains a sequence autoencoder (target = X).
             Ignored when ``autoencoder=True``.
-        X_val, y_val : same kinds as X and y, default=None
+        X_val : same kind as X, default=None
+            Validation sources (see ``y_val``).
+        y_val : same kind as y, default=None
             Validation data, read like ``X`` and ``y`` (``y_val=None`` for an
             autoencoder). Each epoch then reports ``valid_loss`` (and the
             ``validation_scoring`` metric) in ``history_``, ``early_stopping``

@@ -136,6 +136,11 @@ class TrimPadding:
         return X, y
 
 
+# Where the estimators keep the float64 copy of the module that batch-invariant
+# scoring uses on the CPU; a cache, dropped when the net is pickled or copied.
+FLOAT64_CACHE = "_float64_module_cache"
+
+
 class Seq2SeqNet(NeuralNet):
     """``NeuralNet`` whose loss fits sequence outputs (padding is ignored by the
     criterion), with datasets kept on the training device.
@@ -173,6 +178,7 @@ class Seq2SeqNet(NeuralNet):
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
+        state.pop(FLOAT64_CACHE, None)
         if "module_" in self.__dict__ and state.get("module") is self.module_:
             state["module"] = self._SAME_AS_MODULE_
         return state

@@ -134,16 +134,16 @@ class DecodingControls:
     repetition_penalty: float = 1.0
 
     @classmethod
-    def from_options(
-        cls, eos_index: int, options: dict[str, Any]
-    ) -> tuple[DecodingControls, bool]:
-        """The controls and ``return_attention`` of a search's keyword options."""
-        controls = dict(options)
-        return_attention = controls.pop("return_attention", True)
-        unknown = set(controls) - {f.name for f in fields(cls)}
+    def from_options(cls, eos_index: int, options: dict[str, Any]) -> DecodingControls:
+        """The controls of a search's keyword options (a ``TypeError`` names
+        unknown ones)."""
+        unknown = set(options) - {f.name for f in fields(cls)} - {"eos_index"}
         if unknown:
-            raise TypeError(f"unknown search options: {sorted(unknown)}.")
-        return cls(eos_index, **controls), return_attention
+            raise TypeError(
+                f"unknown decoding controls {sorted(unknown)}; the controls are "
+                f"{[f.name for f in fields(cls) if f.name != 'eos_index']}."
+            )
+        return cls(eos_index, **options)
 
     @property
     def needs_history(self) -> bool:

@@ -33,7 +33,19 @@ from .model import EncoderDecoder
 
 
 class SearchOutput(NamedTuple):
-    """Decoded ids, their scores and attention weights (see the module docstring)."""
+    """Decoded ids, their scores and attention weights.
+
+    Attributes
+    ----------
+    tokens : Tensor
+        ``(batch, out_len)`` ids, ``<eos>`` included, then padding.
+    scores : Tensor
+        ``(batch,)`` sums of log-probabilities (divided by the length penalty for
+        beam search).
+    attention : Tensor or None
+        ``(batch, out_len, src_len)``; None without an attention decoder or with
+        ``return_attention=False``.
+    """
 
     tokens: Tensor
     scores: Tensor
@@ -43,9 +55,14 @@ class SearchOutput(NamedTuple):
 class NBestOutput(NamedTuple):
     """The ``n_best`` best hypotheses of every sequence, best first.
 
-    ``tokens`` ``(batch, n_best, out_len)``, ``scores`` ``(batch, n_best)`` (-inf
-    where fewer hypotheses were found), ``attention``
-    ``(batch, n_best, out_len, src_len)`` or None.
+    Attributes
+    ----------
+    tokens : Tensor
+        ``(batch, n_best, out_len)`` ids.
+    scores : Tensor
+        ``(batch, n_best)``; -inf where fewer hypotheses were found.
+    attention : Tensor or None
+        ``(batch, n_best, out_len, src_len)``, or None.
     """
 
     tokens: Tensor
@@ -74,7 +91,8 @@ def greedy_search(
     *,
     max_length: int | Tensor,
     eos_index: int,
-    **options: Any,
+    return_attention: bool = True,
+    **controls: Any,
 ) -> SearchOutput:
     """Decode by taking the most probable token at every step.
 
@@ -91,26 +109,23 @@ def greedy_search(
         tensor gives every sequence its own limit.
     eos_index : int
         Id of ``<eos>``: a sequence ends when it is generated.
-    pad_index : int, default=0
-        Id written after ``<eos>``.
-    blocked_indices : sequence of int, default=()
-        Ids never generated (their log-probability is set to -inf), e.g. padding,
-        unknown and ``<bos>``.
     return_attention : bool, default=True
         Collect the attention weights (attention decoders only); skip it when only
         the tokens are needed (tracking every beam hypothesis' weights costs time).
-    min_length : int, default=0
-        Tokens generated before ``<eos>`` is allowed.
-    no_repeat_ngram_size : int, default=0
-        Forbid repeating an n-gram of this size (0: off).
-    repetition_penalty : float, default=1.0
-        Factor (>= 1) on the log-probability of tokens already generated (1: off).
+    **controls
+        The decoding controls, as keywords of
+        ``DecodingControls`` (``nn/_controls.py``): ``pad_index`` (id written
+        after ``<eos>``, default 0), ``blocked_indices`` (ids never generated),
+        ``min_length``, ``no_repeat_ngram_size`` and ``repetition_penalty``;
+        the defaults change nothing.
 
     Returns
     -------
     SearchOutput
     """
-    return _step_search(model, src, src_lengths, max_length, eos_index, options)
+    return _step_search(
+        model, src, src_lengths, max_length, eos_index, return_attention, controls
+    )
 
 
 @torch.no_grad()
@@ -125,7 +140,8 @@ def sample_search(
     temperature: float = 1.0,
     top_k: int | None = None,
     top_p: float | None = None,
-    **options: Any,
+    return_attention: bool = True,
+    **controls: Any,
 ) -> SearchOutput:
     """Decode by drawing every token from the model's distribution (ancestral
     sampling), with temperature, top-k and nucleus (top-p) filtering.
@@ -158,20 +174,15 @@ def sample_search(
     top_p : float, default=None
         Draw among the smallest set of most probable ids whose probability (after
         temperature and ``top_k``) reaches ``top_p``.
-    pad_index : int, default=0
-        Id written after ``<eos>``.
-    blocked_indices : sequence of int, default=()
-        Ids never generated (their log-probability is set to -inf), e.g. padding,
-        unknown and ``<bos>``.
     return_attention : bool, default=True
         Collect the attention weights (attention decoders only); skip it when only
         the tokens are needed (tracking every beam hypothesis' weights costs time).
-    min_length : int, default=0
-        Tokens generated before ``<eos>`` is allowed.
-    no_repeat_ngram_size : int, default=0
-        Forbid repeating an n-gram of this size (0: off).
-    repetition_penalty : float, default=1.0
-        Factor (>= 1) on the log-probability of tokens already generated (1: off).
+    **controls
+        The decoding controls, as keywords of
+        ``DecodingControls`` (``nn/_controls.py``): ``pad_index`` (id written
+        after ``<eos>``, default 0), ``blocked_indices`` (ids never generated),
+        ``min_length``, ``no_repeat_ngram_size`` and ``repetition_penalty``;
+        the defaults change nothing.
 
     Returns
     -------
@@ -184,7 +195,14 @@ def sample_search(
     keys = _source_keys(src, src_lengths, seed)
     sampling = (keys, temperature, top_k, top_p)
     return _step_search(
-        model, src, src_lengths, max_length, eos_index, options, sampling
+        model,
+        src,
+        src_lengths,
+        max_length,
+        eos_index,
+        return_attention,
+        controls,
+        sampling,
     )
 
 
@@ -194,11 +212,12 @@ def _step_search(
     src_lengths: Tensor,
     max_length: int | Tensor,
     eos_index: int,
-    options: dict[str, Any],
+    return_attention: bool,
+    controls_options: dict[str, Any],
     sampling: tuple[Tensor, float, int | None, float | None] | None = None,
 ) -> SearchOutput:
     """One token per step and sequence: the best one, or a drawn one."""
-    controls, return_attention = DecodingControls.from_options(eos_index, options)
+    controls = DecodingControls.from_options(eos_index, controls_options)
     pad_index = controls.pad_index
     decoder = model.decoder
     state = model.encode(src, src_lengths)
@@ -252,10 +271,11 @@ def beam_search(
     src_lengths: Tensor,
     *,
     beam_width: int,
+    length_penalty: float = 0.0,
     max_length: int | Tensor,
     eos_index: int,
-    length_penalty: float = 0.0,
-    **options: Any,
+    return_attention: bool = True,
+    **controls: Any,
 ) -> SearchOutput:
     """Batched beam search; returns the best finished hypothesis of every sequence.
 
@@ -294,20 +314,15 @@ def beam_search(
         tensor gives every sequence its own limit.
     eos_index : int
         Id of ``<eos>``: a sequence ends when it is generated.
-    pad_index : int, default=0
-        Id written after ``<eos>``.
-    blocked_indices : sequence of int, default=()
-        Ids never generated (their log-probability is set to -inf), e.g. padding,
-        unknown and ``<bos>``.
     return_attention : bool, default=True
         Collect the attention weights (attention decoders only); skip it when only
         the tokens are needed (tracking every beam hypothesis' weights costs time).
-    min_length : int, default=0
-        Tokens generated before ``<eos>`` is allowed.
-    no_repeat_ngram_size : int, default=0
-        Forbid repeating an n-gram of this size (0: off).
-    repetition_penalty : float, default=1.0
-        Factor (>= 1) on the log-probability of tokens already generated (1: off).
+    **controls
+        The decoding controls, as keywords of
+        ``DecodingControls`` (``nn/_controls.py``): ``pad_index`` (id written
+        after ``<eos>``, default 0), ``blocked_indices`` (ids never generated),
+        ``min_length``, ``no_repeat_ngram_size`` and ``repetition_penalty``;
+        the defaults change nothing.
 
     Returns
     -------
@@ -322,7 +337,8 @@ def beam_search(
         max_length=max_length,
         eos_index=eos_index,
         length_penalty=length_penalty,
-        **options,
+        return_attention=return_attention,
+        **controls,
     )
     attention = None if out.attention is None else out.attention[:, 0]
     return SearchOutput(out.tokens[:, 0], out.scores[:, 0], attention)
@@ -335,11 +351,12 @@ def beam_search_nbest(
     src_lengths: Tensor,
     *,
     beam_width: int,
+    length_penalty: float = 0.0,
     n_best: int,
     max_length: int | Tensor,
     eos_index: int,
-    length_penalty: float = 0.0,
-    **options: Any,
+    return_attention: bool = True,
+    **controls: Any,
 ) -> NBestOutput:
     """Batched beam search keeping the ``n_best`` best finished hypotheses.
 
@@ -368,20 +385,15 @@ def beam_search_nbest(
         tensor gives every sequence its own limit.
     eos_index : int
         Id of ``<eos>``: a sequence ends when it is generated.
-    pad_index : int, default=0
-        Id written after ``<eos>``.
-    blocked_indices : sequence of int, default=()
-        Ids never generated (their log-probability is set to -inf), e.g. padding,
-        unknown and ``<bos>``.
     return_attention : bool, default=True
         Collect the attention weights (attention decoders only); skip it when only
         the tokens are needed (tracking every beam hypothesis' weights costs time).
-    min_length : int, default=0
-        Tokens generated before ``<eos>`` is allowed.
-    no_repeat_ngram_size : int, default=0
-        Forbid repeating an n-gram of this size (0: off).
-    repetition_penalty : float, default=1.0
-        Factor (>= 1) on the log-probability of tokens already generated (1: off).
+    **controls
+        The decoding controls, as keywords of
+        ``DecodingControls`` (``nn/_controls.py``): ``pad_index`` (id written
+        after ``<eos>``, default 0), ``blocked_indices`` (ids never generated),
+        ``min_length``, ``no_repeat_ngram_size`` and ``repetition_penalty``;
+        the defaults change nothing.
 
     Returns
     -------
@@ -393,7 +405,7 @@ def beam_search_nbest(
         raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
     if not 1 <= n_best <= beam_width:
         raise ValueError(f"n_best must be in [1, beam_width], got {n_best}.")
-    controls, return_attention = DecodingControls.from_options(eos_index, options)
+    controls = DecodingControls.from_options(eos_index, controls)
     pad_index = controls.pad_index
     decoder = model.decoder
     device = src.device
