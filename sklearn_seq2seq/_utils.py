@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TypeVar
 
 import sklearn
 
@@ -37,3 +38,16 @@ def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return os.cpu_count() or 1
+
+
+_Array = TypeVar("_Array")
+
+
+def trim_padding(src: _Array, lengths: object) -> _Array:
+    """``src`` (a numpy array or a tensor, ``(batch, width, ...)``) cut to its
+    longest sequence: the padding columns no sequence of the batch needs, for
+    token ids (2-D); float inputs (3-D) pass unchanged. At least one column is
+    kept, so that empty sequences still make a batch."""
+    if src.ndim != 2:  # type: ignore[attr-defined]
+        return src
+    return src[:, : max(1, int(lengths.max()))]  # type: ignore[attr-defined,index]

@@ -9,6 +9,7 @@ import torch
 
 from .._data._vocabulary import BOS_INDEX, EOS_INDEX, PAD_INDEX
 from .._utils import INFERENCE_BATCH_SIZE as BATCH_SIZE
+from .._utils import trim_padding
 from ..metrics import sequence_metric
 from ._decoding import Decoding
 
@@ -58,8 +59,7 @@ class ValidationSequenceScore:
             for start in range(0, len(lengths), BATCH_SIZE):
                 batch_lengths = lengths[start : start + BATCH_SIZE]
                 batch_src = src[start : start + BATCH_SIZE]
-                if batch_src.dim() == 2:
-                    batch_src = batch_src[:, : max(1, int(batch_lengths.max()))]
+                batch_src = trim_padding(batch_src, batch_lengths)
                 out = self.decoding.search(
                     module,
                     batch_src,

@@ -32,7 +32,12 @@ from .._training._fitting import (
     train,
 )
 from .._training._net import FLOAT64_CACHE, Seq2SeqNet, flatten_rnn_weights
-from .._utils import INFERENCE_BATCH_SIZE, available_cores, user_stacklevel
+from .._utils import (
+    INFERENCE_BATCH_SIZE,
+    available_cores,
+    trim_padding,
+    user_stacklevel,
+)
 from ._params import SHARED_CONSTRAINTS, check_fit_parameters, check_params_across
 
 # Float inputs beyond this magnitude get a warning: unscaled inputs saturate the cells.
@@ -539,8 +544,7 @@ class BaseSeq2Seq(BaseEstimator):
         for start in range(0, n_samples, batch_size):
             lengths = X.lengths[start : start + batch_size]
             src = X.data[start : start + batch_size]
-            if src.ndim == 2:
-                src = src[:, : max(1, int(lengths.max()))]
+            src = trim_padding(src, lengths)
             yield (
                 torch.as_tensor(src, device=device),
                 torch.as_tensor(lengths, device=device),

@@ -20,9 +20,9 @@ from .._persistence import register
 from .._training._callbacks import epoch_scoring
 from ..nn import build_sequence_classifier, build_transformer_classifier
 from ._base import BaseSeq2Seq
+from ._params import MAX_OUTPUT_LENGTH
 
 # Decoder steps before the softmax head; more only costs time and memory.
-MAX_OUTPUT_LENGTH = 10_000
 _MISSING_LABELS = (
     "labels must not be missing: drop those samples or fill in their labels."
 )

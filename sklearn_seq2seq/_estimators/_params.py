@@ -140,6 +140,9 @@ def check_params_across(est: Any) -> None:
         )
 
 
+# Decoding is sequential: beyond this many steps a prediction takes minutes.
+MAX_OUTPUT_LENGTH = 10_000
+
 RECURRENT_ONLY = (
     "cell",
     "decoder",

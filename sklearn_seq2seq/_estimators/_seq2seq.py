@@ -37,10 +37,8 @@ from ..nn import (
     build_transformer,
 )
 from ._base import BaseSeq2Seq, _check_n_samples
-from ._params import ignored_parameters, warn_ignored
+from ._params import MAX_OUTPUT_LENGTH, ignored_parameters, warn_ignored
 
-# Decoding is sequential: beyond this many steps a prediction takes minutes.
-MAX_OUTPUT_LENGTH = 10_000
 TEXT_KINDS = ("str", "tokens")  # the kinds that lowercase applies to
 
 

@@ -31,6 +31,7 @@ from skorch.utils import to_tensor
 from torch.utils.data import default_collate
 
 from .._data._vocabulary import PAD_INDEX
+from .._utils import trim_padding
 from ._callbacks import TerminalPrintLog
 
 
@@ -125,8 +126,7 @@ class TrimPadding:
     def __call__(self, batch: list[Any]) -> Any:
         X, y = batch if isinstance(batch, BatchItems) else default_collate(batch)
         src, lengths = X["src"], X["src_lengths"]
-        if src.dim() == 2:
-            X["src"] = src[:, : max(1, int(lengths.max()))]
+        X["src"] = trim_padding(src, lengths)
         if self.trim_target and isinstance(y, torch.Tensor) and y.dim() == 2:
             keep = int((y != self.pad_index).sum(dim=1).max())
             y = y[:, : max(2, keep)]

@@ -96,11 +96,18 @@ class BahdanauAttention(AttentionMechanism):
         return self.key_layer(keys)  # batch x src_len x attention_size
 
     def score(self, query: Tensor, proj_keys: Tensor) -> Tensor:
-        # batch x steps x 1 x att + batch x 1 x src_len x att
-        energy = torch.tanh(
-            self.query_layer(query).unsqueeze(2) + proj_keys.unsqueeze(1)
-        )
-        return self.energy_layer(energy).squeeze(3)  # batch x steps x src_len
+        return additive_score(self.query_layer, self.energy_layer, query, proj_keys)
+
+
+def additive_score(
+    query_layer: nn.Linear, energy_layer: nn.Linear, query: Tensor, proj_keys: Tensor
+) -> Tensor:
+    """``vᵀ tanh(W s + U h)`` for every query step and key: Bahdanau's additive
+    score, which is also Luong's ``concat`` score (``W [s; h] + b`` splits into
+    ``W_s s + (W_h h + b)``, the key half precomputed in ``proj_keys``)."""
+    # batch x steps x 1 x att + batch x 1 x src_len x att
+    energy = torch.tanh(query_layer(query).unsqueeze(2) + proj_keys.unsqueeze(1))
+    return energy_layer(energy).squeeze(3)  # batch x steps x src_len
 
 
 class LuongAttention(AttentionMechanism):
@@ -150,11 +157,8 @@ class LuongAttention(AttentionMechanism):
         return self.key_layer(keys)
 
     def score(self, query: Tensor, proj_keys: Tensor) -> Tensor:
-        if self.score_name == "concat":
-            energy = torch.tanh(
-                self.query_layer(query).unsqueeze(2) + proj_keys.unsqueeze(1)
-            )
-            return self.energy_layer(energy).squeeze(3)
+        if self.score_name == "concat":  # Bahdanau's score, with a bias
+            return additive_score(self.query_layer, self.energy_layer, query, proj_keys)
         # dot and general: batch x steps x d @ batch x d x src_len
         return torch.bmm(query, proj_keys.transpose(1, 2))
 

@@ -153,7 +153,7 @@ class RecurrentNetworkOptions(TypedDict, total=False):
     pad_index: int
 
 
-def _build_parts(
+def _recurrent_parts(
     *,
     trg_vocab_size: int | None,
     trg_features: int | None,
@@ -264,7 +264,7 @@ def build_encoder_decoder(
     -------
     EncoderDecoder
     """
-    encoder, decoder = _build_parts(
+    encoder, decoder = _recurrent_parts(
         trg_vocab_size=trg_vocab_size,
         trg_features=trg_features,
         bos_index=bos_index,
@@ -328,7 +328,7 @@ def build_sequence_classifier(
     -------
     SequenceClassifierModule
     """
-    encoder, decoder = _build_parts(
+    encoder, decoder = _recurrent_parts(
         trg_vocab_size=None, trg_features=output_dim, bos_index=BOS_INDEX, **network
     )
     return SequenceClassifierModule(

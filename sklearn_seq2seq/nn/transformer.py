@@ -421,7 +421,7 @@ class TransformerNetworkOptions(TypedDict, total=False):
     pad_index: int
 
 
-def _build_parts(
+def _transformer_parts(
     *,
     target: dict[str, Any] | None,
     src_vocab_size: int | None = None,
@@ -512,7 +512,7 @@ def build_transformer(
         "bos_index": bos_index,
         "tie_embeddings": tie_embeddings,
     }
-    encoder, decoder = _build_parts(target=target, **network)
+    encoder, decoder = _transformer_parts(target=target, **network)
     return TransformerEncoderDecoder(
         encoder, decoder, teacher_forcing_ratio=teacher_forcing_ratio
     )
@@ -551,5 +551,5 @@ def build_transformer_classifier(
     -------
     TransformerClassifierModule
     """
-    encoder, _ = _build_parts(target=None, **network)
+    encoder, _ = _transformer_parts(target=None, **network)
     return TransformerClassifierModule(encoder, n_classes, network.get("dropout", 0.0))
