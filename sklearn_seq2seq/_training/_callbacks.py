@@ -244,6 +244,7 @@ def restored_best(net: Any) -> bool:
     )
 
 
-def without_early_stopping(callbacks: list) -> list:
-    """``callbacks`` (skorch's ``callbacks_`` pairs) less early stopping."""
-    return [(n, c) for n, c in callbacks if not isinstance(c, EarlyStopping)]
+def early_stopping_names(net: Any) -> list[str]:
+    """The names of the net's early-stopping callbacks (``early_stopping`` or
+    ``restore_best``, and any the user added)."""
+    return [n for n, c in net.callbacks_ if isinstance(c, EarlyStopping)]

@@ -29,9 +29,9 @@ from .._utils import user_stacklevel
 from ._callbacks import (
     SeededGenerator,
     early_stopped,
+    early_stopping_names,
     restored_best,
     training_callbacks,
-    without_early_stopping,
 )
 from ._net import BatchDataset, Seq2SeqNet, TrimPadding, accelerated_net_class
 
@@ -72,13 +72,18 @@ def resolve_device(device: str) -> str:
 @contextmanager
 def one_pass_on_all_data(net: Seq2SeqNet, incremental: bool) -> Iterator[None]:
     """For ``partial_fit``: no held-out split and no early stopping in this call,
-    as in scikit-learn's ``MLPClassifier`` (a later ``fit`` has them again)."""
-    if not incremental:
+    as in scikit-learn's ``MLPClassifier`` (a later ``fit`` has them again).
+
+    The early-stopping callbacks are left out of ``callbacks_`` for the call and
+    put back after: skorch's ``set_params(callbacks__name=None)`` leaves a None
+    in the list, which its ``notify`` then calls."""
+    stopping = early_stopping_names(net) if incremental else []
+    if not stopping:
         yield
         return
     train_split, callbacks = net.train_split, net.callbacks_
     net.train_split = None
-    net.callbacks_ = without_early_stopping(callbacks)
+    net.callbacks_ = [(n, c) for n, c in callbacks if n not in stopping]
     try:
         yield
     finally:
@@ -298,8 +303,9 @@ def train(
 ) -> int:
     """Train ``net`` on encoded sources ``X`` and targets ``trg`` for ``epochs``
     (continuing its history); returns the epochs run."""
-    net.set_params(max_epochs=epochs, verbose=verbose)
-    dict(net.callbacks_)["seeded_generator"].seed = seed
+    net.set_params(
+        max_epochs=epochs, verbose=verbose, callbacks__seeded_generator__seed=seed
+    )
     epochs_before = len(net.history)
     with one_pass_on_all_data(net, incremental):
         net.partial_fit({"src": X.data, "src_lengths": X.lengths}, trg)
