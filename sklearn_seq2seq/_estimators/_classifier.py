@@ -332,7 +332,19 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
                     "Seq2SeqClassifier's decoder has no target sequence to "
                     "force; leave it at 1.0 (it matters for Seq2SeqTransformer only)"
                 ),
-            )
+            ),
+            *(
+                (
+                    name,
+                    lambda e: (
+                        "architecture='transformer' classifies the mean of the "
+                        "encoder's outputs, with no decoder sequence"
+                        if e.architecture == "transformer"
+                        else None
+                    ),
+                )
+                for name in ("output_length", "output_dim")
+            ),
         ]
 
     def _validation_targets(self, X_val: Any, y_val: Any) -> np.ndarray:

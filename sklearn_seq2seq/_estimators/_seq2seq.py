@@ -496,13 +496,22 @@ class Seq2SeqTransformer(
     def _ignored_parameter_rules(self) -> list:
         return [
             (
+                "teacher_forcing_ratio",
+                lambda e: (
+                    "decoder='simple' does not read its previous output, so "
+                    "there is nothing to force"
+                    if e.architecture == "rnn" and e.decoder == "simple"
+                    else None
+                ),
+            ),
+            (
                 "max_length_b",
                 lambda e: (
                     None
                     if e.max_length_a is not None
                     else "it is the offset of max_length_a, which is None"
                 ),
-            )
+            ),
         ]
 
     def _validation_targets(self, X_val: Any, y_val: Any) -> np.ndarray:
@@ -621,10 +630,29 @@ class Seq2SeqTransformer(
                     "it needs id-array sources too."
                 )
         if not sampling_used and codec.is_tokens:
-            reason = (
-                f"it shapes decoding='sample' only, and decoding is {decoding.mode!r}"
-            )
-            rules = [(name, lambda e: reason) for name in SAMPLING]
+            # predict_nbest (sampling_used=True) runs beam search whatever the
+            # mode, with beam_width and length_penalty: nothing is ignored there.
+            mode = decoding.mode
+            rules = [
+                (
+                    name,
+                    lambda e: (
+                        f"it shapes decoding='sample' only, and decoding is {mode!r}"
+                    ),
+                )
+                for name in SAMPLING
+            ]
+            if mode != "beam":
+                rules += [
+                    (
+                        name,
+                        lambda e: (
+                            f"decoding={mode!r} is no beam search (predict_nbest "
+                            "uses it)"
+                        ),
+                    )
+                    for name in ("beam_width", "length_penalty")
+                ]
             warn_ignored(self, ignored_parameters(self, rules))
 
     def _decode(
