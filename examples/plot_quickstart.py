@@ -3,10 +3,11 @@ Quickstart: numbers to English words
 ====================================
 
 Translate numbers written as digits (``"4 2 7"``) into their English words
-(``"four hundred twenty seven"``) with a :class:`~sklearn_seq2seq.SequenceVectorizer`
-and a :class:`~sklearn_seq2seq.Seq2SeqTransformer` in a scikit-learn pipeline, fitted
-on raw strings. The vectorizer turns the source strings into padded id arrays; the
-targets stay strings, so the pipeline predicts strings.
+(``"four hundred twenty seven"``) with a :class:`~sklearn_seq2seq.Seq2SeqTransformer`
+fitted on raw strings: the estimator reads both sides itself (``analyzer`` says how:
+by words, characters or subwords, for both sides or, with ``source_analyzer`` and
+``target_analyzer``, for each), and predicts strings. This is the one way to use it
+on text; no vectorizer is needed in front of it.
 
 Fitting is silent by default, as in scikit-learn (``verbose=0``). To watch a model
 train, pass ``verbose=1`` to :class:`~sklearn_seq2seq.Seq2SeqTransformer` for the
@@ -26,9 +27,8 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from sklearn.pipeline import make_pipeline
 
-from sklearn_seq2seq import Seq2SeqTransformer, SequenceVectorizer, bleu_score
+from sklearn_seq2seq import Seq2SeqTransformer, bleu_score
 from sklearn_seq2seq.datasets import make_number_words
 from sklearn_seq2seq.plotting import plot_history
 
@@ -52,18 +52,15 @@ print(pd.DataFrame({"source": X_train[:5], "target": y_train[:5]}))
 # -----
 # ``decoder="attention"`` (the default) recomputes a context over all encoder states
 # at every output step. The fit prints nothing; add ``verbose=1`` to see its epochs.
-pipe = make_pipeline(
-    SequenceVectorizer(),
-    Seq2SeqTransformer(hidden_dim=HIDDEN_DIM, max_epochs=EPOCHS, random_state=0),
-)
+model = Seq2SeqTransformer(hidden_dim=HIDDEN_DIM, max_epochs=EPOCHS, random_state=0)
 start = time.perf_counter()
-pipe.fit(X_train, y_train)
+model.fit(X_train, y_train)
 print(f"fit in {time.perf_counter() - start:.1f} s")
 
 # %%
 # Predictions next to the truth
 # -----------------------------
-y_pred = pipe.predict(X_test)
+y_pred = model.predict(X_test)
 results = pd.DataFrame({"source": X_test, "truth": y_test, "prediction": y_pred})
 results["correct"] = results["truth"] == results["prediction"]
 print(results.head(10).to_string())
@@ -71,13 +68,13 @@ print(results.head(10).to_string())
 # %%
 # Scores
 # ------
-# ``pipe.score`` is the transformer's score: corpus BLEU (0–100) for token targets
+# ``model.score`` is corpus BLEU (0–100) for token targets
 # with the effective order (what ``bleu_scorer`` computes, so that short outputs are
 # not scored 0), the same number as :func:`~sklearn_seq2seq.bleu_score` with
 # ``effective_order=True`` on the predictions.
 bleu = bleu_score(y_test, y_pred, effective_order=True)
 print(f"BLEU (bleu_score): {bleu:.2f}")
-print(f"BLEU (pipe.score): {pipe.score(X_test, y_test):.2f}")
+print(f"BLEU (model.score): {model.score(X_test, y_test):.2f}")
 print(f"exact matches: {results['correct'].mean():.1%}")
 
 # %%
@@ -89,10 +86,10 @@ print(results[~results["correct"]].to_string())
 # %%
 # Training loss
 # -------------
-# The fitted transformer keeps one row per epoch in ``history_``, indexed by the
+# The fitted model keeps one row per epoch in ``history_``, indexed by the
 # epoch; :func:`~sklearn_seq2seq.plotting.plot_history` draws it with whole-epoch
 # ticks.
-history = pipe[-1].history_
+history = model.history_
 ax = plot_history(history, metrics="train_loss")
 ax.set_yscale("log")
 ax.get_legend().remove()
@@ -101,3 +98,12 @@ ax.set_title("Numbers to words")
 print(history[["train_loss", "dur"]].tail(3).reset_index().to_string(index=False))
 print(f"mean epoch time: {np.mean(history['dur']):.2f} s")
 plt.show()
+
+# %%
+# Saving, and scikit-learn pipelines
+# ----------------------------------
+# ``model.save(path)`` writes the fitted model, vocabularies included, to one file
+# (JSON and safetensors, no pickle); :func:`~sklearn_seq2seq.load` reads it back.
+# The estimator works inside scikit-learn pipelines and searches as any other;
+# :class:`~sklearn_seq2seq.SequenceVectorizer` is for other models that need
+# padded id arrays, not a step the estimators need.

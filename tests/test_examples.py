@@ -76,8 +76,8 @@ def test_quickstart():
     header = next(line for line in out.splitlines() if "prediction" in line.split())
     assert header.split() == ["source", "truth", "prediction", "correct"]
     bleu = number_after("BLEU (bleu_score):", out)
-    # pipe.score re-predicts; greedy decoding is deterministic, so the two agree.
-    assert number_after("BLEU (pipe.score):", out) == bleu
+    # model.score re-predicts; greedy decoding is deterministic, so the two agree.
+    assert number_after("BLEU (model.score):", out) == bleu
     assert re.search(r"^\s*epoch\s+train_loss\s+dur$", out, re.MULTILINE)
 
 
@@ -128,8 +128,7 @@ def test_grid_search():
     best = ast.literal_eval(out.split("best parameters:")[1].splitlines()[0].strip())
     # The best candidate is a top-ranked row of the printed table.
     top = {(row[0], int(row[1])) for row in rows if int(row[-1]) == 1}
-    decoder = best["seq2seqtransformer__decoder"]
-    assert (decoder, best["seq2seqtransformer__hidden_dim"]) in top
+    assert (best["decoder"], best["hidden_dim"]) in top
 
 
 @pytest.mark.slow

