@@ -266,7 +266,11 @@ class BaseSeq2Seq(BaseEstimator):
             n_train = n_samples
             if holds_out:  # early stopping's validation share of the data
                 n_train -= int(n_samples * self.validation_fraction)
-            batches = math.ceil(max(1, n_train) / min(self.batch_size, n_samples))
+            # Under data parallelism every optimizer step reads batch_size samples
+            # in each process.
+            processes = getattr(self.accelerator, "num_processes", 1)
+            step_size = min(self.batch_size, n_samples) * processes
+            batches = math.ceil(max(1, n_train) / step_size)
             self.warmup_steps_ = max(1, round(WARMUP_SHARE * self.max_epochs * batches))
 
     def _tie_embeddings_ignored(self) -> str | None:
@@ -464,7 +468,9 @@ class BaseSeq2Seq(BaseEstimator):
         Parameters
         ----------
         path : str or path-like
-            Where to write (an existing file is replaced).
+            Where to write (an existing file is replaced). Under data-parallel
+            training (``accelerator=`` with several processes) only the main
+            process writes; the others return without writing.
 
         Examples
         --------
@@ -480,6 +486,12 @@ class BaseSeq2Seq(BaseEstimator):
         True
         """
         check_is_fitted(self)
+        if self.accelerator is not None and not getattr(
+            self.accelerator, "is_main_process", True
+        ):
+            # Data-parallel training: every process holds the same model; only the
+            # main one writes (no barrier, so that `if is_main_process: save` works).
+            return
         save(self, path)
 
     @contextmanager

@@ -209,7 +209,7 @@ def make_net(
         lr=est.lr_,
         max_epochs=est.max_epochs,
         batch_size=min(est.batch_size, n_samples),
-        iterator_train__shuffle=True,
+        shuffle_seed=seed,
         iterator_train__collate_fn=collate,
         iterator_valid__collate_fn=collate,
         train_split=train_split,
@@ -304,7 +304,10 @@ def train(
     """Train ``net`` on encoded sources ``X`` and targets ``trg`` for ``epochs``
     (continuing its history); returns the epochs run."""
     net.set_params(
-        max_epochs=epochs, verbose=verbose, callbacks__seeded_generator__seed=seed
+        max_epochs=epochs,
+        verbose=verbose,
+        shuffle_seed=seed,
+        callbacks__seeded_generator__seed=seed,
     )
     epochs_before = len(net.history)
     with one_pass_on_all_data(net, incremental):

@@ -86,6 +86,36 @@ class BatchDataset(torch.utils.data.Dataset):
         return BatchItems(X, y)
 
 
+class EpochSampler(torch.utils.data.Sampler[int]):
+    """The training order: a new permutation of ``range(n)`` every epoch, drawn
+    from ``seed`` and the epoch alone (never from the global random state), so
+    that every process of a data-parallel fit draws the same one (accelerate then
+    gives each process its share of every batch) and one process draws what
+    several do.
+
+    Parameters
+    ----------
+    n : int
+        Samples.
+    seed : int
+        The fit's seed (a continued fit gets a new one).
+    """
+
+    def __init__(self, n: int, seed: int) -> None:
+        self.n = n
+        self.seed = seed
+        self.epoch = 0
+
+    def __iter__(self) -> Any:
+        generator = torch.Generator()
+        generator.manual_seed(self.seed * 1_000_003 + self.epoch)
+        self.epoch += 1
+        return iter(torch.randperm(self.n, generator=generator).tolist())
+
+    def __len__(self) -> int:
+        return self.n
+
+
 class BatchItems(tuple):
     """A batch already collated by :meth:`BatchDataset.__getitems__`."""
 
@@ -153,9 +183,29 @@ class Seq2SeqNet(NeuralNet):
         Passed to :class:`skorch.NeuralNet`.
     """
 
-    def __init__(self, *args, target_kind: str = "tokens", **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        target_kind: str = "tokens",
+        shuffle_seed: int | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.target_kind = target_kind
+        self.shuffle_seed = shuffle_seed
+
+    def get_iterator(self, dataset: Any, training: bool = False) -> Any:
+        """skorch's data loader; training batches in the order of an
+        :class:`EpochSampler` of ``shuffle_seed`` (when set)."""
+        if not training or self.shuffle_seed is None:
+            return super().get_iterator(dataset, training=training)
+        kwargs = self.get_params_for("iterator_train")
+        kwargs.pop("shuffle", None)
+        kwargs.setdefault("batch_size", self.batch_size)
+        if kwargs["batch_size"] == -1:
+            kwargs["batch_size"] = len(dataset)
+        sampler = EpochSampler(len(dataset), self.shuffle_seed)
+        return self.iterator_train(dataset, sampler=sampler, **kwargs)
 
     def get_default_callbacks(self) -> list[tuple[str, Any]]:
         return [
@@ -210,6 +260,14 @@ class Seq2SeqNet(NeuralNet):
             )
         return self.criterion_(outputs, y_true)
 
+    def loss_terms(self, y_true: Any) -> torch.Tensor:
+        """How many terms the criterion's mean of a batch averages over: the
+        target tokens (padding is ignored), the labels, or the target values."""
+        y_true = to_tensor(y_true, device=self.device)
+        if self.target_kind == "tokens":
+            return (y_true != PAD_INDEX).sum()
+        return torch.tensor(y_true.numel(), device=y_true.device)
+
 
 def accelerated_net_class() -> type[Seq2SeqNet]:
     """:class:`Seq2SeqNet` with skorch's ``AccelerateMixin`` (Hugging Face
@@ -223,5 +281,57 @@ def accelerated_net_class() -> type[Seq2SeqNet]:
 
     class AcceleratedSeq2SeqNet(AccelerateMixin, Seq2SeqNet):
         """Seq2SeqNet trained through an ``accelerate.Accelerator``."""
+
+        def _initialize_accelerator(self) -> AcceleratedSeq2SeqNet:
+            # skorch prepares the criterion as a module too; under several
+            # processes accelerate wraps it in DistributedDataParallel, which
+            # refuses a module without parameters (a plain loss): prepare only
+            # criteria that learn something.
+            criteria = self._criteria
+            self._criteria = [
+                name
+                for name in criteria
+                if any(p.requires_grad for p in getattr(self, name + "_").parameters())
+            ]
+            try:
+                return super()._initialize_accelerator()
+            finally:
+                self._criteria = criteria
+
+        # -- data parallelism: every process a shard of each batch -------------
+        # DistributedDataParallel averages the processes' gradients. With each
+        # process's loss the mean over its own shard, that would weigh a token
+        # of a short shard more than one of a long shard; instead each process's
+        # loss is its share of the global batch's sum, scaled so that the
+        # average of the gradients is the gradient of the global batch's mean.
+        # One process (or none launched) trains exactly as without accelerate.
+
+        def _world_size(self) -> int:
+            return int(self.accelerator.num_processes)
+
+        def get_loss(
+            self, y_pred: Any, y_true: Any, X: Any = None, training: bool = False
+        ) -> torch.Tensor:
+            loss = super().get_loss(y_pred, y_true, X=X, training=training)
+            world = self._world_size()
+            if world == 1:
+                return loss
+            local = self.loss_terms(y_true).to(loss.device, torch.float64)
+            total = self.accelerator.reduce(local.clone(), reduction="sum")
+            return loss * (local * world / total).to(loss.dtype)
+
+        def _global_loss(self, step: dict[str, Any]) -> dict[str, Any]:
+            """The step's loss as the history records it: the global batch's
+            mean, the same number on every process."""
+            if self._world_size() > 1:
+                loss = step["loss"].detach().clone()
+                step = {**step, "loss": self.accelerator.reduce(loss, "mean")}
+            return step
+
+        def train_step_single(self, batch: Any, **fit_params: Any) -> Any:
+            return self._global_loss(super().train_step_single(batch, **fit_params))
+
+        def validation_step(self, batch: Any, **fit_params: Any) -> Any:
+            return self._global_loss(super().validation_step(batch, **fit_params))
 
     return AcceleratedSeq2SeqNet
