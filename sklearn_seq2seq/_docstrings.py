@@ -347,9 +347,11 @@ accelerator : accelerate.Accelerator, default=None
     Train through Hugging Face accelerate (skorch's ``AccelerateMixin``): the
     accelerator places the model, optimizer and batches (``device`` is then
     used for prediction only), for mixed precision (``mixed_precision="bf16"``)
-    or data-parallel training on several GPUs with ``accelerate launch``. Needs
-    ``pip install "sklearn-seq2seq[accelerate]"``. See the user guide,
-    "Scaling out".""",
+    or data-parallel training on several processes (GPUs, machines or CPU
+    cores) started with ``accelerate launch`` or ``torchrun``, where
+    ``batch_size`` is per process. Needs
+    ``pip install "sklearn-seq2seq[accelerate]"``. See "Training on several
+    devices" in the documentation.""",
     n_jobs="""\
 n_jobs : int, default=None
     CPU threads torch may use while fitting and predicting (restored
