@@ -33,6 +33,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "early_stopping": True,
         "n_iter_no_change": 1000,
     },
+    "grouped": {"group_by_length": True},
     "transformer": {"architecture": "transformer"},
     "transformer-drop0.1": {"architecture": "transformer", "dropout": 0.1},
 }

@@ -272,6 +272,14 @@ max_epochs : int, default=30
     batch_size="""\
 batch_size : int, default=32
     Samples per optimisation step.""",
+    group_by_length="""\
+group_by_length : bool, default=False
+    Form each training batch of sequences of similar length (source plus
+    target), as NMT toolkits batch: every epoch the shuffled data is cut into
+    pools of 50 batches, each pool sorted by length and cut into batches, and the
+    batches shuffled. Less of each batch is padding, so epochs on data of
+    varying lengths are faster; the order stays random and follows
+    ``random_state``. False: batches of randomly drawn samples.""",
     lr="""\
 lr : float, default=None
     Learning rate of the optimizer. ``None`` scales it with the model size,

@@ -68,6 +68,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         Size of each decoder output (the Keras seq2seq models' ``output_dim``).
     %(max_epochs)s
     %(batch_size)s
+    %(group_by_length)s
     %(lr)s
     %(lr_schedule)s
     %(warmup_steps)s
@@ -145,6 +146,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         output_dim: int = 10,
         max_epochs: int = 30,
         batch_size: int = 32,
+        group_by_length: bool = False,
         lr: float | None = None,
         lr_schedule: str | None = None,
         warmup_steps: int | None = None,
@@ -185,6 +187,7 @@ class Seq2SeqClassifier(ClassifierMixin, BaseSeq2Seq):
         self.output_dim = output_dim
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.group_by_length = group_by_length
         self.lr = lr
         self.lr_schedule = lr_schedule
         self.warmup_steps = warmup_steps

@@ -79,6 +79,7 @@ SHARED_CONSTRAINTS: dict[str, list] = {
     "input_kind": [StrOptions({"auto", "tokens", "continuous"})],
     "max_epochs": [Interval(Integral, 1, None, closed="left")],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "group_by_length": ["boolean"],
     "lr": [Interval(Real, 0, None, closed="neither"), None],
     "optimizer": [StrOptions(set(OPTIMIZERS)), type],
     "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],

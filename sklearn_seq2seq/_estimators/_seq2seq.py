@@ -162,6 +162,7 @@ class Seq2SeqTransformer(
         instead of the validation loss. Token targets only.
     %(max_epochs)s
     %(batch_size)s
+    %(group_by_length)s
     %(lr)s
     %(lr_schedule)s
     %(warmup_steps)s
@@ -294,6 +295,7 @@ class Seq2SeqTransformer(
         validation_scoring: str | None = None,
         max_epochs: int = 30,
         batch_size: int = 32,
+        group_by_length: bool = False,
         lr: float | None = None,
         lr_schedule: str | None = None,
         warmup_steps: int | None = None,
@@ -350,6 +352,7 @@ class Seq2SeqTransformer(
         self.validation_scoring = validation_scoring
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.group_by_length = group_by_length
         self.lr = lr
         self.lr_schedule = lr_schedule
         self.warmup_steps = warmup_steps

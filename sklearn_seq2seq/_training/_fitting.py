@@ -210,6 +210,7 @@ def make_net(
         max_epochs=est.max_epochs,
         batch_size=min(est.batch_size, n_samples),
         shuffle_seed=seed,
+        group_by_length=est.group_by_length,
         iterator_train__collate_fn=collate,
         iterator_valid__collate_fn=collate,
         train_split=train_split,

@@ -22,6 +22,7 @@ It customises skorch only through its documented extension points:
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -116,6 +117,66 @@ class EpochSampler(torch.utils.data.Sampler[int]):
         return self.n
 
 
+class LengthGroupedBatches(torch.utils.data.Sampler[list[int]]):
+    """Training batches of similar lengths, as NMT toolkits batch: every epoch a
+    random permutation (of ``seed`` and the epoch, as :class:`EpochSampler`) is cut
+    into pools of ``POOL_BATCHES`` batches, each pool sorted by length and cut
+    into batches, and the batches of all pools shuffled (torchtext's
+    ``BucketIterator`` and fairseq's bucketing work the same way). A batch then
+    holds sequences of nearly one length, so little of it is padding, while the
+    batches still come in random order, each from a random pool.
+
+    Parameters
+    ----------
+    lengths : sequence of int
+        A length per sample (source plus target).
+    batch_size : int
+    seed : int
+    """
+
+    POOL_BATCHES = 50
+
+    def __init__(self, lengths: Any, batch_size: int, seed: int) -> None:
+        self.lengths = torch.as_tensor(lengths, dtype=torch.long).cpu()
+        self.batch_size = batch_size
+        self.seed = seed
+        self.epoch = 0
+
+    def __iter__(self) -> Any:
+        generator = torch.Generator()
+        generator.manual_seed(self.seed * 1_000_003 + self.epoch)
+        self.epoch += 1
+        order = torch.randperm(len(self.lengths), generator=generator)
+        pool = self.batch_size * self.POOL_BATCHES
+        batches = []
+        for start in range(0, len(order), pool):
+            chunk = order[start : start + pool]
+            # Stable sort: equal lengths keep their random order.
+            chunk = chunk[torch.sort(self.lengths[chunk], stable=True).indices]
+            batches.extend(
+                chunk[i : i + self.batch_size].tolist()
+                for i in range(0, len(chunk), self.batch_size)
+            )
+        shuffle = torch.randperm(len(batches), generator=generator).tolist()
+        return iter([batches[i] for i in shuffle])
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.lengths) / self.batch_size)
+
+
+def _sample_lengths(dataset: Any) -> torch.Tensor:
+    """Source plus target length of every sample of a :class:`BatchDataset` (or
+    a ``Subset`` of one): what a batch's padded width follows."""
+    index = None
+    if isinstance(dataset, torch.utils.data.Subset):
+        dataset, index = dataset.dataset, torch.as_tensor(dataset.indices)
+    lengths = dataset.src_lengths.cpu()
+    trg = dataset.trg
+    if trg is not None and trg.dim() == 2 and not trg.is_floating_point():
+        lengths = lengths + (trg != PAD_INDEX).sum(dim=1).cpu()
+    return lengths if index is None else lengths[index]
+
+
 class BatchItems(tuple):
     """A batch already collated by :meth:`BatchDataset.__getitems__`."""
 
@@ -188,24 +249,36 @@ class Seq2SeqNet(NeuralNet):
         *args,
         target_kind: str = "tokens",
         shuffle_seed: int | None = None,
+        group_by_length: bool = False,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.target_kind = target_kind
         self.shuffle_seed = shuffle_seed
+        self.group_by_length = group_by_length
 
     def get_iterator(self, dataset: Any, training: bool = False) -> Any:
         """skorch's data loader; training batches in the order of an
-        :class:`EpochSampler` of ``shuffle_seed`` (when set)."""
+        :class:`EpochSampler` of ``shuffle_seed`` (when set), grouped by length
+        (:class:`LengthGroupedBatches`) with ``group_by_length``."""
         if not training or self.shuffle_seed is None:
             return super().get_iterator(dataset, training=training)
         kwargs = self.get_params_for("iterator_train")
         kwargs.pop("shuffle", None)
-        kwargs.setdefault("batch_size", self.batch_size)
-        if kwargs["batch_size"] == -1:
-            kwargs["batch_size"] = len(dataset)
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        if batch_size == -1:
+            batch_size = len(dataset)
+        if self.group_by_length and isinstance(
+            getattr(dataset, "dataset", dataset), BatchDataset
+        ):
+            batches = LengthGroupedBatches(
+                _sample_lengths(dataset), batch_size, self.shuffle_seed
+            )
+            return self.iterator_train(dataset, batch_sampler=batches, **kwargs)
         sampler = EpochSampler(len(dataset), self.shuffle_seed)
-        return self.iterator_train(dataset, sampler=sampler, **kwargs)
+        return self.iterator_train(
+            dataset, sampler=sampler, batch_size=batch_size, **kwargs
+        )
 
     def get_default_callbacks(self) -> list[tuple[str, Any]]:
         return [
