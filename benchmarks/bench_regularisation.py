@@ -34,6 +34,7 @@ SETTINGS: dict[str, dict[str, Any]] = {
         "n_iter_no_change": 1000,
     },
     "grouped": {"group_by_length": True},
+    "no-feeding": {"input_feeding": False},
     "transformer": {"architecture": "transformer"},
     "transformer-drop0.1": {"architecture": "transformer", "dropout": 0.1},
 }

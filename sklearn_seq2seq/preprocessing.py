@@ -31,6 +31,7 @@ from ._data._vocabulary import (
     pad_sequences,
     sort_tokens_by_frequency,
 )
+from ._utils import user_stacklevel
 
 __all__ = [
     "PAD_INDEX",
@@ -289,7 +290,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 "vocabulary contains upper case characters but lowercase=True, so "
                 "those tokens can never be matched.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         return tokens
 

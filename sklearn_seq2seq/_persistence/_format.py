@@ -41,6 +41,7 @@ from .._training._fitting import (
     history_rows,
     resolve_device,
 )
+from .._utils import user_stacklevel
 from ._registry import registered
 
 FORMAT_NAME = "sklearn_seq2seq"
@@ -164,7 +165,7 @@ def save(estimator: Any, path: str | Path) -> None:
             "callbacks are not saved (they may hold arbitrary code); the loaded "
             "model has callbacks=None.",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         params["callbacks"] = None
     if params.get("accelerator") is not None:
@@ -322,7 +323,7 @@ def load(path: str | Path, device: str | None = None) -> Any:
                 f"The model was saved with device={estimator.device!r} but CUDA is "
                 "not available here: it is loaded on the CPU.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=user_stacklevel(),
             )
             estimator.set_params(device="cpu")
         for key, value in _from_json(config["fitted"]).items():

@@ -15,6 +15,7 @@ from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from .._data._validation import IntervalNotBool as Interval
+from .._utils import user_stacklevel
 from ._reading import Tokens, _read_corpus
 
 # Default smoothing values, as sacrebleu's ``BLEU.SMOOTH_DEFAULTS`` (Chen & Cherry).
@@ -305,7 +306,7 @@ def bleu_score(
             "effective_order=True, a smaller max_order, or use chrf_score or "
             "exact_match_score.",
             UndefinedMetricWarning,
-            stacklevel=3,  # through validate_params' wrapper, to the caller
+            stacklevel=user_stacklevel(),
         )
     return _bleu_from_statistics(
         correct,

@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils._param_validation import validate_params
 
+from .._utils import user_stacklevel
 from ._reading import Tokens, _read_corpus
 
 # The parameters of the metrics that compare predictions with references.
@@ -212,7 +213,7 @@ def token_error_rate(y_true, y_pred, *, multiple_references=False):
             "reference tokens); returning "
             + ("0.0, as no prediction has a token." if not n_edits else "inf."),
             UndefinedMetricWarning,
-            stacklevel=3,  # through validate_params' wrapper, to the caller
+            stacklevel=user_stacklevel(),
         )
         return 0.0 if not n_edits else math.inf
     return n_edits / n_reference_tokens
