@@ -50,6 +50,9 @@ def main() -> None:
             labels,
             labels_val,
         ),
+        # Length-grouped batches: a process reads whole grouped batches, so the
+        # batches differ from one process's at twice the size (no equivalence).
+        ("seq2seq-grouped", Seq2SeqTransformer, {"group_by_length": True}, y, y_val),
     ]
     results = {}
     for name, cls, params, target, target_val in CASES:
@@ -74,6 +77,7 @@ def main() -> None:
             "predictions": [str(p) for p in model.predict(X)],
             "weights": hashlib.sha256(weights).hexdigest(),
             "vocabulary": [str(t) for t in codec.itos_],
+            "batches_per_epoch": model.net_.history[-1]["train_batch_count"],
         }
         model.save(os.path.join(out_dir, f"{name}.s2s"))
     with open(os.path.join(out_dir, f"rank{rank}.json"), "w") as f:
