@@ -277,9 +277,12 @@ group_by_length : bool, default=False
     Form each training batch of sequences of similar length (source plus
     target), as NMT toolkits batch: every epoch the shuffled data is cut into
     pools of 50 batches, each pool sorted by length and cut into batches, and the
-    batches shuffled. Less of each batch is padding, so epochs on data of
-    varying lengths are faster; the order stays random and follows
-    ``random_state``. False: batches of randomly drawn samples.""",
+    batches shuffled. Less of each batch is padding (CMUdict G2P: 11 % instead
+    of 42 % of the positions), so epochs on data of varying lengths are faster
+    (G2P: a third), while the order stays random and follows ``random_state``.
+    Off by default: at equal epochs G2P ended 0.6-0.9 WER points worse, at
+    equal time better (see the benchmarks page). False: batches of randomly
+    drawn samples.""",
     lr="""\
 lr : float, default=None
     Learning rate of the optimizer. ``None`` scales it with the model size,
