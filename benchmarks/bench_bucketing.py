@@ -7,8 +7,10 @@ the longest sequence of the batch) that are padding, over one epoch of
 ``batch_size=32`` batches drawn as ``Seq2SeqTransformer`` draws them, randomly
 (``group_by_length=False``) or grouped by length (``True``).
 
-Part two (``--fit``): fit time and test exact match / WER of both on G2P at
-``--n-train`` words, ``--epochs`` epochs, for each seed; one torch thread per fit.
+Part two (``--fit``): fit time and test WER on G2P at ``--n-train`` words,
+``--epochs`` epochs, for each seed and each of ``--settings`` (random batches,
+grouped batches, and random batches with ``input_feeding=False``); one torch thread
+per fit.
 
 Run ``python benchmarks/bench_bucketing.py --help``.
 """
@@ -68,8 +70,15 @@ def _datasets() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
+SETTINGS: dict[str, dict[str, Any]] = {
+    "random": {"group_by_length": False},
+    "grouped": {"group_by_length": True},
+    "no-feeding": {"group_by_length": False, "input_feeding": False},
+}
+
+
 def _fit(args: tuple) -> dict[str, Any]:
-    grouped, seed, n_train, epochs = args
+    setting, seed, n_train, epochs = args
     from sklearn_seq2seq import Seq2SeqTransformer
     from sklearn_seq2seq.datasets import load_cmudict
     from sklearn_seq2seq.metrics import sequence_error_rate
@@ -81,7 +90,7 @@ def _fit(args: tuple) -> dict[str, Any]:
         max_epochs=epochs,
         random_state=seed,
         device="cpu",
-        group_by_length=grouped,
+        **SETTINGS[setting],
     )
     start = time.perf_counter()
     with warnings.catch_warnings():
@@ -89,7 +98,8 @@ def _fit(args: tuple) -> dict[str, Any]:
         model.fit(X, y)
     seconds = time.perf_counter() - start
     return {
-        "group_by_length": grouped,
+        "setting": setting,
+        "epochs": epochs,
         "seed": seed,
         "fit_s": seconds,
         "wer": 100 * sequence_error_rate(y_test, model.predict(X_test)),
@@ -102,6 +112,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n-train", type=int, default=5000)
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--settings", nargs="+", default=["random", "grouped"])
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--json", default=None)
     args = parser.parse_args(argv)
@@ -115,9 +126,9 @@ def main(argv: list[str] | None = None) -> None:
     if not args.fit:
         return
     jobs = [
-        (grouped, seed, args.n_train, args.epochs)
+        (setting, seed, args.n_train, args.epochs)
         for seed in args.seeds
-        for grouped in (False, True)
+        for setting in args.settings
     ]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         rows = list(pool.map(_fit, jobs))
@@ -125,11 +136,10 @@ def main(argv: list[str] | None = None) -> None:
         with open(args.json, "w") as file:
             json.dump(rows, file, indent=1)
     print(f"\nG2P, {args.n_train} words, {args.epochs} epochs, defaults, 1 thread")
-    print("group_by_length | seed | fit s | WER %")
+    print("setting | seed | fit s | WER %")
     for row in rows:
         print(
-            f"{row['group_by_length']} | {row['seed']} | {row['fit_s']:.0f} | "
-            f"{row['wer']:.1f}"
+            f"{row['setting']} | {row['seed']} | {row['fit_s']:.0f} | {row['wer']:.1f}"
         )
 
 
