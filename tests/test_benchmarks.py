@@ -73,3 +73,24 @@ def test_transformer_cache_benchmark_decodes_alike():
     assert completed.returncode == 0, completed.stderr
     assert "same hypotheses: True" in completed.stdout
     assert re.search(r"^speed-up\s+: [\d.]+x$", completed.stdout, flags=re.M)
+
+
+def test_cost_growth_benchmark_prints_a_row_per_point_and_axis(tmp_path):
+    script = SCRIPT.parent / "bench_cost_growth.py"
+    out_json = tmp_path / "cost.json"
+    completed = subprocess.run(
+        [sys.executable, str(script), "--quick", "--json", str(out_json)],
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    out = completed.stdout
+    # Two architectures x three axes, each a table of two points.
+    assert out.count("s/epoch | growth") == 6, out
+    import json
+
+    rows = json.loads(out_json.read_text())
+    assert {r["architecture"] for r in rows} == {"rnn", "transformer"}
+    assert all(r["epoch_s"] > 0 and r["greedy_per_s"] > 0 for r in rows)
