@@ -417,7 +417,7 @@ docdict["reversal_example"] = """\
 >>> y = [" ".join(reversed(s.split())) for s in X]
 >>> model = Seq2SeqTransformer(hidden_dim=16, max_epochs=2, random_state=0)"""
 
-# -- tokenize and check_token_sequences (sklearn_seq2seq._data._validation) --------
+# -- tokenize (sklearn_seq2seq._data._validation) ---------------------------------
 docdict.update(
     tokenize_analyzer="""\
 analyzer : {"word", "char"} or callable, default="word"
