@@ -326,6 +326,12 @@ OPTIONS = {
         "teacher_forcing_ratio": 0.5,
     },
     "beam-2": {"beam_width": 2},
+    "group-by-length": {"group_by_length": True},
+    "group-by-length-early-stopping": {
+        "group_by_length": True,
+        "early_stopping": True,
+        "validation_fraction": 0.25,
+    },
     "lstm-bidirectional-depth-2": {"cell": "lstm", "bidirectional": True, "depth": 2},
 }
 INPUTS = {"tokens": X_TEXT, "floats": X_FLOAT}
